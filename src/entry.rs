@@ -1,0 +1,16 @@
+//! The C entry points of the shared library, one per Lua module. cbindgen reads
+//! this file alone to produce `include/luasocket.h`.
+use crate::lua::ffi::lua_State;
+use crate::lua::State;
+use std::os::raw::c_int;
+
+/// Opens `socket.core`: pushes the module table and returns 1.
+///
+/// Called by `require "socket.core"` (via `package.cpath`), or directly by a C
+/// host that links the static library, e.g. with `luaL_requiref(L,
+/// "socket.core", luaopen_socket_core, 0)`.
+#[no_mangle]
+pub unsafe extern "C-unwind" fn luaopen_socket_core(L: *mut lua_State) -> c_int {
+    // SAFETY: the interpreter calls a C function with a valid state.
+    crate::socket::open(unsafe { State::from_raw(L) })
+}

@@ -1,0 +1,16 @@
+//! luasocket-rs: LuaSocket's C core in Rust, a binary drop-in for
+//! `socket/core.so`.
+//!
+//! * [`lua`]: the raw Lua C API and the boundary every exported function obeys.
+//! * [`net`]: plain Rust system code (no Lua).
+//! * [`socket`]: the Lua-visible module and objects, joining the two.
+#![deny(unsafe_op_in_unsafe_fn)]
+
+#![allow(non_snake_case)]
+
+mod entry;
+pub mod lua;
+pub mod net;
+pub mod socket;
+
+pub use entry::*;

@@ -1,0 +1,102 @@
+//! Lua 5.3 and 5.4 (the only difference used here is userdata creation).
+use super::{lua_Integer, lua_Number, lua_State, luaL_Reg, Cont};
+use std::os::raw::{c_char, c_int, c_void};
+
+#[cfg(feature = "lua53")]
+pub const LUA_VERSION_NUM: c_int = 503;
+#[cfg(feature = "lua54")]
+pub const LUA_VERSION_NUM: c_int = 504;
+/// `-LUAI_MAXSTACK - 1000` with the stock `LUAI_MAXSTACK` of 1000000.
+pub const LUA_REGISTRYINDEX: c_int = -1_000_000 - 1000;
+
+pub type lua_KContext = isize;
+pub type lua_KFunction =
+    unsafe extern "C-unwind" fn(L: *mut lua_State, status: c_int, ctx: lua_KContext) -> c_int;
+
+extern "C-unwind" {
+    pub fn lua_rotate(L: *mut lua_State, idx: c_int, n: c_int);
+    pub fn lua_copy(L: *mut lua_State, from: c_int, to: c_int);
+    pub fn lua_tonumberx(L: *mut lua_State, idx: c_int, isnum: *mut c_int) -> lua_Number;
+    pub fn lua_tointegerx(L: *mut lua_State, idx: c_int, isnum: *mut c_int) -> lua_Integer;
+    pub fn lua_rawlen(L: *mut lua_State, idx: c_int) -> usize;
+    pub fn lua_pushlstring(L: *mut lua_State, s: *const c_char, len: usize) -> *const c_char;
+    pub fn lua_pushstring(L: *mut lua_State, s: *const c_char) -> *const c_char;
+    pub fn lua_gettable(L: *mut lua_State, idx: c_int) -> c_int;
+    pub fn lua_getfield(L: *mut lua_State, idx: c_int, k: *const c_char) -> c_int;
+    pub fn lua_rawget(L: *mut lua_State, idx: c_int) -> c_int;
+    pub fn lua_rawgeti(L: *mut lua_State, idx: c_int, n: lua_Integer) -> c_int;
+    pub fn lua_rawseti(L: *mut lua_State, idx: c_int, n: lua_Integer);
+    #[cfg(feature = "lua53")]
+    pub fn lua_newuserdata(L: *mut lua_State, sz: usize) -> *mut c_void;
+    #[cfg(feature = "lua54")]
+    pub fn lua_newuserdatauv(L: *mut lua_State, sz: usize, nuvalue: c_int) -> *mut c_void;
+    pub fn lua_callk(
+        L: *mut lua_State,
+        nargs: c_int,
+        nresults: c_int,
+        ctx: lua_KContext,
+        k: Option<lua_KFunction>,
+    );
+    pub fn lua_pcallk(
+        L: *mut lua_State,
+        nargs: c_int,
+        nresults: c_int,
+        errfunc: c_int,
+        ctx: lua_KContext,
+        k: Option<lua_KFunction>,
+    ) -> c_int;
+    pub fn luaL_setfuncs(L: *mut lua_State, l: *const luaL_Reg, nup: c_int);
+}
+
+#[inline]
+pub const fn lua_upvalueindex(i: c_int) -> c_int {
+    LUA_REGISTRYINDEX - i
+}
+#[inline]
+pub unsafe fn lua_insert(L: *mut lua_State, idx: c_int) {
+    lua_rotate(L, idx, 1)
+}
+#[inline]
+pub unsafe fn lua_remove(L: *mut lua_State, idx: c_int) {
+    lua_rotate(L, idx, -1);
+    super::lua_pop(L, 1)
+}
+#[inline]
+pub unsafe fn lua_replace(L: *mut lua_State, idx: c_int) {
+    lua_copy(L, -1, idx);
+    super::lua_pop(L, 1)
+}
+#[inline]
+pub unsafe fn lua_tointeger(L: *mut lua_State, idx: c_int) -> lua_Integer {
+    lua_tointegerx(L, idx, core::ptr::null_mut())
+}
+#[inline]
+pub unsafe fn lua_call(L: *mut lua_State, nargs: c_int, nresults: c_int) {
+    lua_callk(L, nargs, nresults, 0, None)
+}
+#[cfg(feature = "lua53")]
+#[inline]
+pub unsafe fn lua_newuserdata_(L: *mut lua_State, sz: usize) -> *mut c_void {
+    lua_newuserdata(L, sz)
+}
+#[cfg(feature = "lua54")]
+#[inline]
+pub unsafe fn lua_newuserdata_(L: *mut lua_State, sz: usize) -> *mut c_void {
+    lua_newuserdatauv(L, sz, 1)
+}
+
+unsafe extern "C-unwind" fn cont_trampoline<C: Cont>(
+    L: *mut lua_State,
+    status: c_int,
+    _ctx: lua_KContext,
+) -> c_int {
+    C::finish(L, status)
+}
+
+/// `lua_pcallk` whose continuation (after a yield inside the callee) and
+/// whose direct return both end in `C::finish`.
+#[inline]
+pub unsafe fn lua_pcall_cont<C: Cont>(L: *mut lua_State, nargs: c_int, nresults: c_int) -> c_int {
+    let status = lua_pcallk(L, nargs, nresults, 0, 0, Some(cont_trampoline::<C>));
+    C::finish(L, status)
+}

@@ -1,0 +1,34 @@
+//! The Lua side of the house: the only place with `unsafe` FFI.
+//!
+//! * [`ffi`]: raw declarations per Lua ABI.
+//! * [`State`]: a `Copy` handle over `*mut lua_State` with one method per C
+//!   API call or macro we use, so that the object modules are plain safe Rust.
+//! * [`boundary`]: the recipe every exported `lua_CFunction` follows (see the
+//!   module docs there) and the only functions that raise Lua errors.
+pub mod ffi;
+
+mod boundary;
+mod state;
+
+pub use boundary::{Panicked, Raise};
+pub use state::{LuaType, State};
+
+/// Defines an exported-style `lua_CFunction`: `extern "C-unwind"`, handing the
+/// body a [`State`]. The body returns the number of results (`c_int`).
+///
+/// The body must follow the boundary recipe (module [`boundary`]): check
+/// arguments first, do Rust work only inside [`State::pure`], push or raise
+/// last, and never hold a value with a destructor across a call that may raise.
+#[macro_export]
+macro_rules! lua_fn {
+    ($(#[$m:meta])* $vis:vis fn $name:ident($l:ident) $body:block) => {
+        $(#[$m])*
+        $vis unsafe extern "C-unwind" fn $name(
+            raw: *mut $crate::lua::ffi::lua_State,
+        ) -> ::std::os::raw::c_int {
+            // SAFETY: the interpreter calls a C function with a valid state.
+            let $l = unsafe { $crate::lua::State::from_raw(raw) };
+            $body
+        }
+    };
+}

@@ -1,0 +1,36 @@
+//! Namespace functions that need no socket: `skip`, `__unload`, `gettime`,
+//! `sleep` (the C core's luasocket.c and timeout.c).
+use crate::net::time;
+
+crate::lua_fn! {
+    /// `skip(d, ...)`: returns the last `max(n - d - 1, 0)` arguments.
+    pub fn skip(l) {
+        // The C core casts the lua_Integer to int; keep its wrap-around.
+        let amount = l.check_integer(1) as i32;
+        let ret = l.top().wrapping_sub(amount).wrapping_sub(1);
+        ret.max(0)
+    }
+}
+
+crate::lua_fn! {
+    /// `__unload()`: nothing to release on Unix.
+    pub fn unload(_l) {
+        0
+    }
+}
+
+crate::lua_fn! {
+    pub fn gettime(l) {
+        let t = l.pure(time::gettime);
+        l.push_number(t);
+        1
+    }
+}
+
+crate::lua_fn! {
+    pub fn sleep(l) {
+        let n = l.check_number(1);
+        l.pure(|| time::sleep(n));
+        0
+    }
+}

@@ -1,0 +1,53 @@
+//! `socket.core`: the Lua-visible module table and its objects. Each file is
+//! one area of the C core; this one assembles the namespace in the order the
+//! C core does (which also fixes the table's iteration order).
+
+use crate::lua::State;
+use std::os::raw::c_int;
+
+pub mod aux;
+mod base;
+mod except;
+
+/// `_VERSION` exactly as the 3.1.0 release reports it (sic).
+pub const VERSION: &str = "LuaSocket 3.0.0";
+/// `FD_SETSIZE`, the C core's `_SETSIZE` (and our `select` limit).
+pub const SETSIZE: i64 = 1024;
+/// `_DATAGRAMSIZE`: default UDP receive size.
+pub const DATAGRAMSIZE: i64 = 8192;
+
+/// Builds the `socket.core` table (see `entry::luaopen_socket_core`).
+pub fn open(l: State) -> c_int {
+    l.pure(crate::net::ignore_sigpipe);
+    // luasocket.c: base
+    l.new_table(0, 32);
+    l.set_funcs(&[(c"skip", base::skip), (c"__unload", base::unload)], 0);
+    if cfg!(feature = "debug") {
+        l.push_str("_DEBUG");
+        l.push_bool(true);
+        l.raw_set(-3);
+    }
+    l.push_str("_VERSION");
+    l.push_str(VERSION);
+    l.raw_set(-3);
+    // except.c
+    except::open(l);
+    // timeout.c
+    l.set_funcs(&[(c"gettime", base::gettime), (c"sleep", base::sleep)], 0);
+    // inet.c: the dns table
+    l.push_str("dns");
+    l.new_table(0, 5);
+    l.set_table(-3);
+    // udp.c
+    l.push_str("_DATAGRAMSIZE");
+    l.push_integer(DATAGRAMSIZE);
+    l.raw_set(-3);
+    // select.c
+    l.push_str("_SETSIZE");
+    l.push_integer(SETSIZE);
+    l.raw_set(-3);
+    l.push_str("_SOCKETINVALID");
+    l.push_integer(-1);
+    l.raw_set(-3);
+    1
+}
