@@ -139,3 +139,41 @@ fn protect_and_try_in_embedded_state() {
     assert_eq!(status, LUA_OK, "{out}");
     assert_eq!(out, "caught");
 }
+
+#[test]
+fn loading_ignores_sigpipe() {
+    // SAFETY: plain signal-disposition queries/changes on this test process.
+    unsafe {
+        libc::signal(libc::SIGPIPE, libc::SIG_DFL);
+        let (status, out) = run("require 'socket.core'; return 'loaded'");
+        assert_eq!((status, out.as_str()), (LUA_OK, "loaded"));
+        let prev = libc::signal(libc::SIGPIPE, libc::SIG_DFL);
+        assert_eq!(prev, libc::SIG_IGN, "luaopen_socket_core must ignore SIGPIPE");
+    }
+}
+
+#[test]
+fn many_states_on_many_threads() {
+    let handles: Vec<_> = (0..8)
+        .map(|i| {
+            std::thread::spawn(move || {
+                run(&format!(
+                    r##"local core = require "socket.core"
+                       local n = 0
+                       for j = 1, 2000 do
+                         local a, b = core.protect(function() core.newtry()(nil, j) end)()
+                         n = n + b + select("#", core.skip(1, 1, 2, 3))
+                         if j % 500 == 0 then core.sleep(0.001) end
+                       end
+                       return tostring(n + {i})"##
+                ))
+            })
+        })
+        .collect();
+    for (i, h) in handles.into_iter().enumerate() {
+        let (status, out) = h.join().expect("thread");
+        assert_eq!(status, LUA_OK, "{out}");
+        let expect = (1..=2000).sum::<i64>() + 2 * 2000 + i as i64;
+        assert_eq!(out.parse::<f64>().unwrap() as i64, expect);
+    }
+}
