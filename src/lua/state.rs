@@ -9,6 +9,13 @@ use std::ffi::CStr;
 use std::mem::ManuallyDrop;
 use std::os::raw::{c_char, c_int, c_void};
 
+/// Compile-time check that a userdata block (aligned like `max_align_t`,
+/// 16 bytes on our targets) is aligned enough for `T`.
+struct MaxAligned<T>(std::marker::PhantomData<T>);
+impl<T> MaxAligned<T> {
+    const OK: () = assert!(std::mem::align_of::<T>() <= 16);
+}
+
 /// A borrowed `lua_State*`, valid for the duration of one C function call.
 #[derive(Clone, Copy)]
 pub struct State(*mut lua_State);
@@ -432,13 +439,14 @@ impl State {
     pub fn new_userdata_slice<'a, T: Copy>(self, n: usize, value: T) -> &'a mut [T] {
         // An impossible size becomes an allocation Lua refuses ("not enough
         // memory") instead of a wrapped, too small block.
-        let size = n.checked_mul(std::mem::size_of::<T>()).unwrap_or(usize::MAX);
+        let () = MaxAligned::<T>::OK;
+        let size = n.saturating_mul(std::mem::size_of::<T>());
         // SAFETY: Lua returns a block of `size` bytes aligned for any C type
-        // (max_align_t), which covers T's alignment for our plain types; every
+        // (max_align_t), enough for T (MaxAligned above); every
         // element is written before the slice is made; Lua never moves a
         // userdata, and it lives while referenced.
         unsafe {
-            let p = lua_newuserdata_(self.0, size.max(1)) as *mut T;
+            let p = lua_newuserdata_(self.0, size) as *mut T;
             for i in 0..n {
                 p.add(i).write(value);
             }

@@ -42,7 +42,11 @@ impl Watch {
     /// `None` for a negative descriptor (nothing to wait on).
     pub fn new(fd: c_int, read: bool, write: bool) -> Option<Watch> {
         (fd >= 0).then(|| {
-            let mut w = Watch { fd, events: 0, revents: 0 };
+            let mut w = Watch {
+                fd,
+                events: 0,
+                revents: 0,
+            };
             w.set_read(read);
             w.set_write(write);
             w
@@ -130,7 +134,9 @@ fn wait_loop(set: &mut [Watch], timeout: f64) -> io::Result<usize> {
     } else if timeout < 0.0 {
         None
     } else {
-        Duration::try_from_secs_f64(timeout).ok().and_then(|d| start.checked_add(d))
+        Duration::try_from_secs_f64(timeout)
+            .ok()
+            .and_then(|d| start.checked_add(d))
     };
     loop {
         let slice = match deadline {
@@ -178,7 +184,10 @@ fn wait_loop(set: &mut [Watch], timeout: f64) -> io::Result<usize> {
 
 #[cfg(any(target_os = "linux", target_os = "android"))]
 fn sys_poll(set: &mut [Watch], t: Duration) -> c_int {
-    let ts = libc::timespec { tv_sec: t.as_secs() as libc::time_t, tv_nsec: t.subsec_nanos() as _ };
+    let ts = libc::timespec {
+        tv_sec: t.as_secs() as libc::time_t,
+        tv_nsec: t.subsec_nanos() as _,
+    };
     // SAFETY: `Watch` is layout-identical to `struct pollfd` (checked above)
     // and the slice is valid for writes for the whole call; `ts` outlives it;
     // a null signal mask leaves the mask unchanged.
@@ -197,7 +206,13 @@ fn sys_poll(set: &mut [Watch], t: Duration) -> c_int {
     // Round up so a short timeout never returns early.
     let ms = t.as_nanos().div_ceil(1_000_000).min(c_int::MAX as u128) as c_int;
     // SAFETY: as in the Linux version.
-    unsafe { libc::poll(set.as_mut_ptr() as *mut libc::pollfd, set.len() as libc::nfds_t, ms) }
+    unsafe {
+        libc::poll(
+            set.as_mut_ptr() as *mut libc::pollfd,
+            set.len() as libc::nfds_t,
+            ms,
+        )
+    }
 }
 
 #[cfg(test)]
@@ -216,14 +231,20 @@ mod tests {
     fn socketpair() -> (OwnedFd, OwnedFd) {
         let mut p = [0 as c_int; 2];
         // SAFETY: `p` has room for the two descriptors.
-        assert_eq!(unsafe { libc::socketpair(libc::AF_UNIX, libc::SOCK_STREAM, 0, p.as_mut_ptr()) }, 0);
+        assert_eq!(
+            unsafe { libc::socketpair(libc::AF_UNIX, libc::SOCK_STREAM, 0, p.as_mut_ptr()) },
+            0
+        );
         // SAFETY: as above.
         unsafe { (OwnedFd::from_raw_fd(p[0]), OwnedFd::from_raw_fd(p[1])) }
     }
 
     fn write(fd: &OwnedFd, b: &[u8]) {
         // SAFETY: valid descriptor and buffer.
-        assert_eq!(unsafe { libc::write(fd.as_raw_fd(), b.as_ptr() as *const _, b.len()) }, b.len() as isize);
+        assert_eq!(
+            unsafe { libc::write(fd.as_raw_fd(), b.as_ptr() as *const _, b.len()) },
+            b.len() as isize
+        );
     }
 
     fn w(fd: &OwnedFd, r: bool, wr: bool) -> Watch {
@@ -358,7 +379,7 @@ mod tests {
         // really is interrupted; sigaction is zero-initialisable.
         unsafe {
             let mut sa: libc::sigaction = std::mem::zeroed();
-            sa.sa_sigaction = on_usr1 as usize;
+            sa.sa_sigaction = on_usr1 as extern "C" fn(c_int) as usize;
             libc::sigemptyset(&mut sa.sa_mask);
             assert_eq!(libc::sigaction(libc::SIGUSR1, &sa, std::ptr::null_mut()), 0);
         }

@@ -195,7 +195,10 @@ fn fill(l: State, set: &mut [Watch]) {
     while l.next(FDSET) {
         let fd = l.to_number_or_zero(-2) as i32;
         let bits = l.to_number_or_zero(-1) as i64;
-        if let (Some(slot), Some(w)) = (slots.next(), Watch::new(fd, bits & READ != 0, bits & WRITE != 0)) {
+        if let (Some(slot), Some(w)) = (
+            slots.next(),
+            Watch::new(fd, bits & READ != 0, bits & WRITE != 0),
+        ) {
             *slot = w;
         }
         l.pop(1);
