@@ -1,6 +1,7 @@
 //! Plain Rust, no Lua: the system side of LuaSocket (time, sockets, name
 //! resolution, waiting, error strings). Everything here is unit-testable
 //! without an interpreter.
+pub mod poll;
 pub mod time;
 
 /// Ignore `SIGPIPE` process-wide, as the C core does on every load, so a write

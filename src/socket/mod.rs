@@ -8,6 +8,7 @@ use std::os::raw::c_int;
 pub mod aux;
 mod base;
 mod except;
+mod select;
 
 /// `_VERSION` exactly as the 3.1.0 release reports it (sic).
 pub const VERSION: &str = "LuaSocket 3.0.0";
@@ -49,5 +50,6 @@ pub fn open(l: State) -> c_int {
     l.push_str("_SOCKETINVALID");
     l.push_integer(-1);
     l.raw_set(-3);
+    l.set_funcs(&[(c"select", select::select)], 0);
     1
 }
