@@ -286,7 +286,7 @@ fn eol_and_dot_examples() {
     let m = &b"\r\n"[..];
     assert_eq!(eol(0, b"abc\r", m), (b"abc\r\n".to_vec(), 13));
     assert_eq!(eol(13, b"\nx", m), (b"x".to_vec(), 0));
-    assert_eq!(eol(0, b"\r\r\n", b"|"), (b"|||".to_vec(), 0));
+    assert_eq!(eol(0, b"\r\r\n", b"|"), (b"|||".to_vec(), 10));
     assert_eq!(eol(0, b"\n\r\r\n\n\n", b"|"), (b"||||".to_vec(), 0));
     assert_eq!(eol(99, b"", m), (Vec::new(), 99));
     assert_eq!(dot(2, b".a\r\n.b\r\n..c\n.d"), (b"..a\r\n..b\r\n...c\n.d".to_vec(), 0));
