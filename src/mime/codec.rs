@@ -335,10 +335,38 @@ fn qp_feed(atom: &mut Atom, input: &[u8], marker: &[u8], out: &mut Vec<u8>) {
             if i == n {
                 return;
             }
-            if QP_CLASS[input[i] as usize] == QP_QUOTED {
-                qp_quote(input[i], out);
-                i += 1;
-                continue;
+            // With enough lookahead in this slice, decide without the atom
+            // (the outcome only depends on the byte sequence, not on where
+            // the chunks were split).
+            let c = input[i];
+            match QP_CLASS[c as usize] {
+                QP_QUOTED => {
+                    qp_quote(c, out);
+                    i += 1;
+                    continue;
+                }
+                QP_CR if i + 1 < n => {
+                    if input[i + 1] == b'\n' {
+                        out.extend_from_slice(marker);
+                        i += 2;
+                    } else {
+                        qp_quote(c, out);
+                        i += 1;
+                    }
+                    continue;
+                }
+                QP_IF_LAST if i + 2 < n => {
+                    if input[i + 1] == b'\r' && input[i + 2] == b'\n' {
+                        qp_quote(c, out);
+                        out.extend_from_slice(marker);
+                        i += 3;
+                    } else {
+                        out.push(c);
+                        i += 1;
+                    }
+                    continue;
+                }
+                _ => {}
             }
         }
         qp_step(atom, input[i], marker, out);
@@ -410,22 +438,74 @@ fn unqp_step(atom: &mut Atom, c: u8, out: &mut Vec<u8>) {
     atom.len = 0;
 }
 
+/// Length of the run at the start of `s` that unqp copies unchanged (TAB
+/// and 32..=126 except `=`), eight bytes per step.
+#[inline]
+fn unqp_copy_run(s: &[u8]) -> usize {
+    let mut i = 0;
+    while i + 8 <= s.len() {
+        let c = &s[i..i + 8];
+        let w = u64::from_le_bytes([c[0], c[1], c[2], c[3], c[4], c[5], c[6], c[7]]);
+        // Flags bytes >= 128, < 32, 127 and '='; each term's lowest flag is
+        // exact, so the lowest of all is a real stop byte or a TAB.
+        let m = (w & HIGHS)
+            | (w.wrapping_sub(ONES * 0x20) & !w & HIGHS)
+            | zero_bytes(w ^ (ONES * 0x7f))
+            | zero_bytes(w ^ (ONES * b'=' as u64));
+        if m == 0 {
+            i += 8;
+            continue;
+        }
+        let j = i + (m.trailing_zeros() / 8) as usize;
+        if s[j] != b'\t' {
+            return j;
+        }
+        i = j + 1;
+    }
+    while i < s.len() && UNQP_CLASS[s[i] as usize] == UNQP_COPY {
+        i += 1;
+    }
+    i
+}
+
 fn unqp_feed(atom: &mut Atom, input: &[u8], out: &mut Vec<u8>) {
     let mut i = 0;
     let n = input.len();
     while i < n {
         if atom.len == 0 {
-            let start = i;
-            while i < n && UNQP_CLASS[input[i] as usize] == UNQP_COPY {
-                i += 1;
-            }
-            out.extend_from_slice(&input[start..i]);
+            let run = unqp_copy_run(&input[i..]);
+            out.extend_from_slice(&input[i..i + run]);
+            i += run;
             if i == n {
                 return;
             }
-            if UNQP_CLASS[input[i] as usize] == UNQP_DROP {
-                i += 1;
-                continue;
+            // With enough lookahead in this slice, decide without the atom.
+            match input[i] {
+                b'=' if i + 2 < n => {
+                    let (x, y) = (input[i + 1], input[i + 2]);
+                    if !(x == b'\r' && y == b'\n') {
+                        let (h, l) = (HEX_VALUE[x as usize], HEX_VALUE[y as usize]);
+                        if h > 15 || l > 15 {
+                            out.extend_from_slice(&input[i..i + 3]);
+                        } else {
+                            out.push((h << 4) + l);
+                        }
+                    }
+                    i += 3;
+                    continue;
+                }
+                b'\r' if i + 1 < n => {
+                    if input[i + 1] == b'\n' {
+                        out.extend_from_slice(CRLF);
+                    }
+                    i += 2;
+                    continue;
+                }
+                b'=' | b'\r' => {}
+                _ => {
+                    i += 1;
+                    continue;
+                }
             }
         }
         unqp_step(atom, input[i], out);
@@ -449,10 +529,36 @@ pub fn unqp(c: &[u8], d: Option<&[u8]>) -> (Vec<u8>, Atom) {
 
 // ---- line wrapping ------------------------------------------------------------
 
-/// Length of the run at the start of `s` free of the bytes `special` flags.
+const ONES: u64 = 0x0101_0101_0101_0101;
+const HIGHS: u64 = 0x8080_8080_8080_8080;
+
+/// High bit set in each byte of `v` that is zero; the lowest one is exact
+/// (borrows only disturb bytes above it), which is all a search needs.
+#[inline(always)]
+fn zero_bytes(v: u64) -> u64 {
+    v.wrapping_sub(ONES) & !v & HIGHS
+}
+
+/// Index of the first byte of `s` that is one of `needles` (or `s.len()`),
+/// eight bytes per step: the runs between line ends are short, so a per-byte
+/// scan or a memchr call per run would dominate.
 #[inline]
-fn run_len(s: &[u8], special: impl Fn(u8) -> bool) -> usize {
-    s.iter().position(|&b| special(b)).unwrap_or(s.len())
+fn find_any<const N: usize>(s: &[u8], needles: [u8; N]) -> usize {
+    let mut chunks = s.chunks_exact(8);
+    let mut i = 0;
+    for c in &mut chunks {
+        let w = u64::from_le_bytes([c[0], c[1], c[2], c[3], c[4], c[5], c[6], c[7]]);
+        let mut m = 0;
+        for n in needles {
+            m |= zero_bytes(w ^ (ONES * n as u64));
+        }
+        if m != 0 {
+            return i + (m.trailing_zeros() / 8) as usize;
+        }
+        i += 8;
+    }
+    let rest = chunks.remainder();
+    i + rest.iter().position(|b| needles.contains(b)).unwrap_or(rest.len())
 }
 
 /// `wrp(left, input, length)`: returns the wrapped text and the new `left`.
@@ -474,7 +580,7 @@ pub fn wrp(mut left: i32, input: &[u8], length: i32) -> (Vec<u8>, i32) {
                     left = length;
                     out.extend_from_slice(CRLF);
                 }
-                let run = run_len(&input[i..], |b| b == b'\r' || b == b'\n');
+                let run = find_any(&input[i..], [b'\r', b'\n']);
                 let take = if left > 0 { run.min(left as usize) } else { 1 };
                 out.extend_from_slice(&input[i..i + take]);
                 left = left.wrapping_sub(take as i32);
@@ -513,7 +619,7 @@ pub fn qpwrp(mut left: i32, input: &[u8], length: i32) -> (Vec<u8>, i32) {
                     left = length;
                     out.extend_from_slice(EQCRLF);
                 }
-                let run = run_len(&input[i..], |b| b == b'\r' || b == b'\n' || b == b'=');
+                let run = find_any(&input[i..], [b'\r', b'\n', b'=']);
                 let take = if left > 1 { run.min(left as usize - 1) } else { 1 };
                 out.extend_from_slice(&input[i..i + take]);
                 left = left.wrapping_sub(take as i32);
@@ -551,7 +657,7 @@ pub fn eol(mut ctx: i32, input: &[u8], marker: &[u8]) -> (Vec<u8>, i32) {
             }
             i += 1;
         } else {
-            let run = run_len(&input[i..], |b| b == b'\r' || b == b'\n');
+            let run = find_any(&input[i..], [b'\r', b'\n']);
             out.extend_from_slice(&input[i..i + run]);
             ctx = 0;
             i += run;
@@ -586,7 +692,7 @@ pub fn dot(mut state: u64, input: &[u8]) -> (Vec<u8>, u64) {
                 i += 1;
             }
             _ => {
-                let run = run_len(&input[i..], |b| b == b'\r' || b == b'\n' || b == b'.');
+                let run = find_any(&input[i..], [b'\r', b'\n', b'.']);
                 out.extend_from_slice(&input[i..i + run]);
                 state = 0;
                 i += run;
