@@ -326,6 +326,6 @@ for _, v in ipairs { -1, -2, -5, -1.5, 0 / 0, 1e30, -1e30, 2^63, 2^64, 2^63 + 2^
                      2^53 + 2, 2^62 + 0.0, 1e19, -1e19, 9.3e18, -9.3e18 } do
   local _, st = m.dot(v, "")
   local _, w = m.wrp(v, "")
-  local _, q = m.qpwrp(0, "", v)
+  local _, q = m.qpwrp(0, nil, v)
   print(string.format("cast %.17g -> dot %.17g wrp %.17g length %.17g", v, st, w, q))
 end
