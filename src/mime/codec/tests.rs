@@ -1,6 +1,8 @@
 //! Unit tests of the codecs: the spec's examples, plus a literal per-byte
 //! port of mime.c (the `naive` module) checked against the bulk versions on
 //! deterministic random inputs split at every kind of boundary.
+use super::base64::*;
+use super::qp::*;
 use super::*;
 
 fn s(v: &(Vec<u8>, Atom)) -> (&[u8], &[u8]) {
@@ -9,6 +11,8 @@ fn s(v: &(Vec<u8>, Atom)) -> (&[u8], &[u8]) {
 
 /// mime.c, one byte at a time, exactly as written there.
 mod naive {
+    use super::super::base64::*;
+    use super::super::qp::*;
     use super::super::*;
 
     pub fn b64(input: &[u8], flush: bool) -> (Vec<u8>, Vec<u8>) {
@@ -58,7 +62,13 @@ mod naive {
                     v = v << 6 | B64_VALUE[a as usize] as u32;
                 }
                 let d = [(v >> 16) as u8, (v >> 8) as u8, v as u8];
-                let valid = if atom[2] == b'=' { 1 } else if atom[3] == b'=' { 2 } else { 3 };
+                let valid = if atom[2] == b'=' {
+                    1
+                } else if atom[3] == b'=' {
+                    2
+                } else {
+                    3
+                };
                 out.extend_from_slice(&d[..valid]);
                 atom.clear();
             }
@@ -115,7 +125,13 @@ mod naive {
                     left = length;
                 }
                 _ => {
-                    let limit = if !qp { 0 } else if c == b'=' { 3 } else { 1 };
+                    let limit = if !qp {
+                        0
+                    } else if c == b'=' {
+                        3
+                    } else {
+                        1
+                    };
                     if left <= limit {
                         left = length;
                         out.extend_from_slice(if qp { b"=\r\n" } else { b"\r\n" });
@@ -175,7 +191,10 @@ mod naive {
 struct Lcg(u64);
 impl Lcg {
     fn next(&mut self) -> u32 {
-        self.0 = self.0.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
+        self.0 = self
+            .0
+            .wrapping_mul(6364136223846793005)
+            .wrapping_add(1442695040888963407);
         (self.0 >> 33) as u32
     }
     fn below(&mut self, n: u32) -> u32 {
@@ -210,23 +229,51 @@ fn bulk_equals_per_byte_model() {
             let dd = if flush { None } else { Some(&d[..]) };
             let whole: &[u8] = if flush { &c } else { &cd };
             let r = b64(&c, dd);
-            assert_eq!((r.0.clone(), r.1.as_bytes().to_vec()), naive::b64(whole, flush), "b64 {c:?} {d:?}");
+            assert_eq!(
+                (r.0.clone(), r.1.as_bytes().to_vec()),
+                naive::b64(whole, flush),
+                "b64 {c:?} {d:?}"
+            );
             let r = unb64(&c, dd);
-            assert_eq!((r.0.clone(), r.1.as_bytes().to_vec()), naive::unb64(whole, flush), "unb64 {c:?} {d:?}");
+            assert_eq!(
+                (r.0.clone(), r.1.as_bytes().to_vec()),
+                naive::unb64(whole, flush),
+                "unb64 {c:?} {d:?}"
+            );
             for marker in [&b"\r\n"[..], b"=0D=0A", b"", b"<long marker>"] {
                 let r = qp(&c, dd, marker);
-                assert_eq!((r.0.clone(), r.1.as_bytes().to_vec()), naive::qp(whole, flush, marker), "qp {c:?} {d:?}");
+                assert_eq!(
+                    (r.0.clone(), r.1.as_bytes().to_vec()),
+                    naive::qp(whole, flush, marker),
+                    "qp {c:?} {d:?}"
+                );
             }
             let r = unqp(&c, dd);
-            assert_eq!((r.0.clone(), r.1.as_bytes().to_vec()), naive::unqp(whole, flush), "unqp {c:?} {d:?}");
+            assert_eq!(
+                (r.0.clone(), r.1.as_bytes().to_vec()),
+                naive::unqp(whole, flush),
+                "unqp {c:?} {d:?}"
+            );
         }
         let left = g.below(90) as i32 - 10;
         let length = [76, 5, 1, 0, -3, 3, 4, 8, i32::MIN, i32::MAX][g.below(10) as usize];
-        assert_eq!(wrp(left, &c, length), naive::wrp(left, &c, length, false), "wrp {left} {c:?} {length}");
-        assert_eq!(qpwrp(left, &c, length), naive::wrp(left, &c, length, true), "qpwrp {left} {c:?} {length}");
+        assert_eq!(
+            wrp(left, &c, length),
+            naive::wrp(left, &c, length, false),
+            "wrp {left} {c:?} {length}"
+        );
+        assert_eq!(
+            qpwrp(left, &c, length),
+            naive::wrp(left, &c, length, true),
+            "qpwrp {left} {c:?} {length}"
+        );
         let ctx = [0, 10, 13, 99, -1][g.below(5) as usize];
         for marker in [&b"\r\n"[..], b"", b"\n", b"XYZ"] {
-            assert_eq!(eol(ctx, &c, marker), naive::eol(ctx, &c, marker), "eol {ctx} {c:?}");
+            assert_eq!(
+                eol(ctx, &c, marker),
+                naive::eol(ctx, &c, marker),
+                "eol {ctx} {c:?}"
+            );
         }
         let state = [0, 1, 2, 3, u64::MAX][g.below(5) as usize];
         assert_eq!(dot(state, &c), naive::dot(state, &c), "dot {state} {c:?}");
@@ -272,11 +319,20 @@ fn quoted_printable_examples() {
 #[test]
 fn wrapping_examples() {
     assert_eq!(wrp(5, b"abcdefghij", 76), (b"abcde\r\nfghij".to_vec(), 71));
-    assert_eq!(wrp(5, b"ab\ncd\r\nefghij", 5), (b"ab\r\ncd\r\nefghi\r\nj".to_vec(), 4));
+    assert_eq!(
+        wrp(5, b"ab\ncd\r\nefghij", 5),
+        (b"ab\r\ncd\r\nefghi\r\nj".to_vec(), 4)
+    );
     assert_eq!(wrp(0, b"ab", 3), (b"\r\nab".to_vec(), 1));
     assert_eq!(wrp(0, b"ab", -2), (b"\r\na\r\nb".to_vec(), -3));
-    assert_eq!(qpwrp(5, b"abcdefghij", 5), (b"abcd=\r\nefgh=\r\nij".to_vec(), 3));
-    assert_eq!(qpwrp(5, b"ab=3Dcd=3Def", 5), (b"ab=\r\n=3Dc=\r\nd=3D=\r\nef".to_vec(), 3));
+    assert_eq!(
+        qpwrp(5, b"abcdefghij", 5),
+        (b"abcd=\r\nefgh=\r\nij".to_vec(), 3)
+    );
+    assert_eq!(
+        qpwrp(5, b"ab=3Dcd=3Def", 5),
+        (b"ab=\r\n=3Dc=\r\nd=3D=\r\nef".to_vec(), 3)
+    );
     // INT_MIN length: the decrement wraps as the C int does in practice.
     assert_eq!(wrp(0, b"a", i32::MIN).1, i32::MAX);
 }
@@ -289,7 +345,10 @@ fn eol_and_dot_examples() {
     assert_eq!(eol(0, b"\r\r\n", b"|"), (b"|||".to_vec(), 10));
     assert_eq!(eol(0, b"\n\r\r\n\n\n", b"|"), (b"||||".to_vec(), 0));
     assert_eq!(eol(99, b"", m), (Vec::new(), 99));
-    assert_eq!(dot(2, b".a\r\n.b\r\n..c\n.d"), (b"..a\r\n..b\r\n...c\n.d".to_vec(), 0));
+    assert_eq!(
+        dot(2, b".a\r\n.b\r\n..c\n.d"),
+        (b"..a\r\n..b\r\n...c\n.d".to_vec(), 0)
+    );
     assert_eq!(dot(1, b""), (Vec::new(), 1));
     assert_eq!(dot(0, b"x\r"), (b"x\r".to_vec(), 1));
     assert_eq!(dot(u64::MAX, b"."), (b".".to_vec(), 0));
