@@ -138,6 +138,17 @@ for case = 1, CASES do
     local out = run(fname, chunks)
     if SAMPLES[case] then print("sample", case, fname, #out, T.repr(out:sub(1, 120))) end
   end
+  -- the codecs' two-argument forms with arbitrary first and second chunks
+  -- (a stream only ever passes its 0-3 byte rest first): single-shot final
+  -- calls (unqp's nil for a leading NUL shows here) and C .. D pairs
+  for _, fname in ipairs { "b64", "unb64", "qp", "unqp" } do
+    local f = m[fname]
+    local a, b = chunks[1] or "", chunks[2] or ""
+    feed(fname .. "/pairs", T.repr((f(a))), T.repr((f(b))))
+    feed(fname .. "/pairs", f(a, b))
+    feed(fname .. "/pairs", f(b, a))
+    feed(fname .. "/pairs", f(a .. b, nil))
+  end
   -- fed whole or one byte at a time, the codecs agree (checked, not just
   -- hashed; unqp is left out: its final nil-on-leading-NUL quirk makes the
   -- two differ by design)
