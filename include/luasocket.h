@@ -18,6 +18,15 @@ extern "C" {
  */
 int luaopen_socket_core(lua_State *L);
 
+/*
+ Opens `mime.core`: pushes the module table and returns 1.
+
+ Called by `require "mime.core"` (via `package.cpath`, from the same shared
+ library installed as `mime/core.so`), or directly by a C host, e.g. with
+ `luaL_requiref(L, "mime.core", luaopen_mime_core, 0)`.
+ */
+int luaopen_mime_core(lua_State *L);
+
 #ifdef __cplusplus
 }  // extern "C"
 #endif  // __cplusplus

@@ -14,3 +14,14 @@ pub unsafe extern "C-unwind" fn luaopen_socket_core(L: *mut lua_State) -> c_int 
     // SAFETY: the interpreter calls a C function with a valid state.
     crate::socket::open(unsafe { State::from_raw(L) })
 }
+
+/// Opens `mime.core`: pushes the module table and returns 1.
+///
+/// Called by `require "mime.core"` (via `package.cpath`, from the same shared
+/// library installed as `mime/core.so`), or directly by a C host, e.g. with
+/// `luaL_requiref(L, "mime.core", luaopen_mime_core, 0)`.
+#[no_mangle]
+pub unsafe extern "C-unwind" fn luaopen_mime_core(L: *mut lua_State) -> c_int {
+    // SAFETY: the interpreter calls a C function with a valid state.
+    crate::mime::open(unsafe { State::from_raw(L) })
+}

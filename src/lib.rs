@@ -4,12 +4,14 @@
 //! * [`lua`]: the raw Lua C API and the boundary every exported function obeys.
 //! * [`net`]: plain Rust system code (no Lua).
 //! * [`socket`]: the Lua-visible module and objects, joining the two.
+//! * [`mime`]: the `mime.core` filters.
 #![deny(unsafe_op_in_unsafe_fn)]
 
 #![allow(non_snake_case)]
 
 mod entry;
 pub mod lua;
+pub mod mime;
 pub mod net;
 pub mod socket;
 
