@@ -47,6 +47,9 @@ if [ -f src/socket/tcp.rs ]; then
   sh scripts/upstream-suite.sh $VERSIONS >"$log" 2>&1; cat "$log"; tally upstream
 fi
 
+section "upstream mimetest.lua and ltn12test.lua"
+sh scripts/upstream-mime.sh $VERSIONS >"$log" 2>&1; cat "$log"; tally upstream-mime
+
 section "DEBUG builds and make install"
 p=0; f=0
 for v in $VERSIONS; do
@@ -58,7 +61,7 @@ for v in $VERSIONS; do
 done
 stage=$(mktemp -d)
 if make --no-print-directory install LUA=5.3 PREFIX=/usr DESTDIR="$stage" >/dev/null &&
-   [ -f "$stage/usr/lib/lua/5.3/socket/core.so" ] &&
+   [ -f "$stage/usr/lib/lua/5.3/socket/core.so" ] && [ -f "$stage/usr/lib/lua/5.3/mime/core.so" ] &&
    make --no-print-directory install LUA=luajit DESTDIR="$stage" LUA_LIBDIR=/opt/lj >/dev/null &&
    [ -f "$stage/opt/lj/socket/core.so" ] &&
    make --no-print-directory install LUA=luajit DESTDIR="$stage" >/dev/null &&

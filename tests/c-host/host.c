@@ -18,6 +18,8 @@ static const char *script =
     "assert(not ok and err:find('number expected, got string'), err)\n"
     "local a, b = socket.protect(function() socket.try(nil, 'caught') end)()\n"
     "assert(a == nil and b == 'caught')\n"
+    "local mime = require 'mime'\n"                        /* upstream mime.lua on our mime.core */
+    "assert(mime.b64('hello') == 'aGVsbG8=' and mime.unb64('aGVsbG8=') == 'hello')\n"
     "return 'ok'\n";
 
 int main(void) {
@@ -30,6 +32,8 @@ int main(void) {
     lua_getfield(L, -1, "preload");
     lua_pushcfunction(L, luaopen_socket_core);
     lua_setfield(L, -2, "socket.core");
+    lua_pushcfunction(L, luaopen_mime_core);
+    lua_setfield(L, -2, "mime.core");
     lua_pop(L, 2);
     if (luaL_loadstring(L, script) != 0 || lua_pcall(L, 0, 1, 0) != 0) {
         fprintf(stderr, "c-host: %s\n", lua_tostring(L, -1));
