@@ -1,6 +1,6 @@
 -- Ours only: socket.select with descriptors above 1023 (where the C core
--- raises "descriptor too large for set size") and with more than 1024
--- descriptors in one call. Needs a soft fd limit above ~1200; when the
+-- raises "descriptor too large for set size"), with 1024 descriptors in one
+-- call, and the "too many sockets" limit just above. Needs a soft fd limit above ~1200; when the
 -- runner's is lower, the script re-runs itself under `ulimit -n 4096`.
 -- Prints "ok" last only when every check below passed.
 local core = require "socket.core"
@@ -107,22 +107,38 @@ D.dirty = function() return true end
 r, w, e = core.select({ W, D, obj("in", 0) }, nil)
 check(e == nil and #r == 3 and r[1] == D and r[2].name == "in" and r[3] == W, "dirty first, then fd order")
 
--- more than FD_SETSIZE descriptors at once, reported in ascending order
+-- up to FD_SETSIZE descriptors at once, high ones included, reported in
+-- ascending order; one more in a table is refused ("too many sockets"), as
+-- upstream's testclnt.lua requires.
 local all = {}
 for i, fd in ipairs(nulls) do all[i] = obj("n" .. fd, fd) end
--- walk in reverse to show the order is by descriptor
+local over = {}
+for i = #all, 1, -1 do over[#over + 1] = all[i] end -- reverse: order must come from fds
 local rev = {}
-for i = #all, 1, -1 do rev[#rev + 1] = all[i] end
+for i = 1, core._SETSIZE do rev[i] = over[i] end
+local top = {}
+for i = #all - core._SETSIZE + 1, #all do top[#top + 1] = all[i] end
 r, w, e = core.select(rev, rev, 5)
-check(e == nil and #r == #all and #w == #all, "all " .. #all .. " ready")
+check(e == nil and #r == core._SETSIZE and #w == core._SETSIZE, "all " .. core._SETSIZE .. " ready")
 local ordered = true
-for i = 1, #all do
-  if r[i] ~= all[i] or w[i] ~= all[i] or r[all[i]] ~= i then ordered = false end
+for i = 1, #top do
+  if r[i] ~= top[i] or w[i] ~= top[i] or r[top[i]] ~= i then ordered = false end
 end
 check(ordered, "ascending descriptor order over 1024 entries")
+check(#over > core._SETSIZE, "enough descriptors for the limit test")
+ok, err = pcall(core.select, over, nil, 0)
+check(not ok and err:find("too many sockets", 1, true) and err:find("#1", 1, true), "over the limit: " .. tostring(err))
+ok, err = pcall(core.select, nil, over, 0)
+check(not ok and err:find("too many sockets", 1, true) and err:find("#2", 1, true), "over the limit (send): " .. tostring(err))
+-- closed (-1) elements do not count
+local withclosed = {}
+for i = 1, core._SETSIZE do withclosed[i] = rev[i] end
+for _ = 1, 10 do withclosed[#withclosed + 1] = obj("closed", -1) end
+r, w, e = core.select(withclosed, nil, 5)
+check(e == nil and #r == core._SETSIZE, "closed elements ignored at the limit")
 
 -- descriptors that cannot exist
-local ok, err = pcall(core.select, { obj("big", 2 ^ 31) }, nil, 0)
+ok, err = pcall(core.select, { obj("big", 2 ^ 31) }, nil, 0)
 check(not ok and err:find("descriptor too large for set size", 1, true) and err:find("#1", 1, true), "2^31: " .. tostring(err))
 ok, err = pcall(core.select, nil, { obj("inf", math.huge) }, 0)
 check(not ok and err:find("descriptor too large for set size", 1, true) and err:find("#2", 1, true), "inf: " .. tostring(err))

@@ -117,6 +117,11 @@ fn collect(l: State, tab: c_int, flag: i64, count: &mut usize) {
     }
     l.check_type(tab, LuaType::Table);
     let mut i = 1.0;
+    // Distinct descriptors of this table so far: a table may name at most
+    // FD_SETSIZE of them (the C core's poll-style Windows build says "too
+    // many sockets"; on Unix its fd_set overflows there). Upstream's
+    // testclnt.lua requires select over _SETSIZE + 1 sockets to fail.
+    let mut n: i64 = 0;
     loop {
         l.push_number(i);
         l.get_table(tab);
@@ -127,7 +132,7 @@ fn collect(l: State, tab: c_int, flag: i64, count: &mut usize) {
         let fd = getfd(l);
         if fd != INVALID {
             // Only numbers that cannot be a descriptor at all are refused:
-            // with poll(2) there is no set size to overflow.
+            // with poll(2) a descriptor's value does not matter.
             if fd > i32::MAX as i64 {
                 l.arg_error(tab, c"descriptor too large for set size");
             }
@@ -141,6 +146,12 @@ fn collect(l: State, tab: c_int, flag: i64, count: &mut usize) {
                 l.to_number_or_zero(-1) as i64
             };
             l.pop(1);
+            if old & flag == 0 {
+                if n >= crate::socket::SETSIZE {
+                    l.arg_error(tab, c"too many sockets");
+                }
+                n += 1;
+            }
             l.push_integer(old | flag);
             l.raw_seti(FDSET, fd);
         }
