@@ -1,7 +1,15 @@
 //! Plain Rust, no Lua: the system side of LuaSocket (time, sockets, name
 //! resolution, waiting, error strings). Everything here is unit-testable
 //! without an interpreter.
+pub mod buffer;
+pub mod cast;
+pub mod errors;
+pub mod inet;
+pub mod options;
+pub mod resolve;
+pub mod sock;
 pub mod time;
+pub mod timeout;
 
 /// Ignore `SIGPIPE` process-wide, as the C core does on every load, so a write
 /// to a closed peer reports `closed` instead of killing the host.
