@@ -24,6 +24,18 @@ pub trait Io {
     }
 }
 
+/// A socket descriptor as a transport (`socket_send`/`socket_recv`).
+pub struct FdIo(pub super::sock::Fd);
+
+impl Io for FdIo {
+    fn recv(&mut self, buf: &mut [u8], tm: &Timeout) -> (usize, i32) {
+        super::sock::recv(self.0, buf, tm)
+    }
+    fn send(&mut self, data: &[u8], tm: &Timeout) -> (usize, i32) {
+        super::sock::send(self.0, data, tm)
+    }
+}
+
 /// Read indices and statistics of a buffer.
 #[repr(C)]
 #[derive(Clone, Copy, Debug, Default)]
@@ -85,6 +97,15 @@ impl LazyBuffer {
         }
         // SAFETY: first < last <= BUF_SIZE inside the live block.
         unsafe { std::slice::from_raw_parts(self.data.add(self.meta.first), self.meta.last - self.meta.first) }
+    }
+    /// Bytes `[off, off+len)` of the area (empty if never allocated), for
+    /// pushing an [`Out::Area`] result.
+    pub fn area_slice(&self, off: usize, len: usize) -> &[u8] {
+        if self.data.is_null() || off.saturating_add(len) > BUF_SIZE {
+            return &[];
+        }
+        // SAFETY: inside the live BUF_SIZE block.
+        unsafe { std::slice::from_raw_parts(self.data.add(off), len) }
     }
     /// `buffer_isempty`
     pub fn is_empty(&self) -> bool {
