@@ -203,3 +203,39 @@ c9:send("ab")
 T.vals("partial within timeout", a9:receive(3, "q"))
 c9:close(); a9:close()
 L:close()
+
+-- large counts leave the same excess buffered as the C core's 8 KiB reads
+local L2 = assert(socket.bind("127.0.0.1", 0))
+local _, lp2 = L2:getsockname()
+L2:settimeout(2)
+for _, n in ipairs { 100, 8191, 8192, 8193, 10000, 16384, 20000, 24576 } do
+  local c = assert(socket.connect("127.0.0.1", lp2))
+  local a = assert(L2:accept())
+  c:send(("z"):rep(30000))
+  socket.sleep(0.05)
+  a:settimeout(1)
+  local d = a:receive(n)
+  local rcv = a:getstats()
+  T.vals("count " .. n, #d, a:dirty(), rcv)
+  local rest = a:receive(30000 - n)
+  T.vals("rest", #rest, a:dirty())
+  c:close(); a:close()
+end
+-- mixed lines and counts across 8 KiB boundaries
+local c10 = assert(socket.connect("127.0.0.1", lp2))
+local a10 = assert(L2:accept())
+local parts = {}
+for i = 1, 3000 do parts[i] = ("%d:%s\r\n"):format(i, ("y"):rep(i % 17)) end
+c10:send(table.concat(parts))
+c10:close()
+a10:settimeout(1)
+local ok, lines, chars = true, 0, 0
+for i = 1, 3000 do
+  local l = a10:receive(i % 3 == 0 and "*l" or "*l")
+  if l ~= ("%d:%s"):format(i, ("y"):rep(i % 17)) then ok = false end
+  lines = lines + 1
+  if i % 100 == 0 then local x = a10:receive(0); chars = chars + #x end
+end
+T.vals("3000 lines", ok, lines, chars, a10:receive())
+a10:close()
+L2:close()

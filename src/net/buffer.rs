@@ -265,7 +265,7 @@ fn recv_into<I: Io>(io: &mut I, tm: &Timeout, out: &mut Vec<u8>, want: usize) ->
 /// Chunk size for direct reads: grows with what has arrived, so a huge
 /// request never reserves memory it has not received.
 fn chunk(have: usize) -> usize {
-    have.clamp(BUF_SIZE * 8, 1 << 22)
+    have.clamp(BUF_SIZE * 8, 1 << 22) / BUF_SIZE * BUF_SIZE
 }
 
 fn recv_raw<S: Storage, I: Io>(s: &mut S, io: &mut I, tm: &Timeout, wanted: u64, prefix: &[u8]) -> (Out, i32) {
@@ -284,8 +284,11 @@ fn recv_raw<S: Storage, I: Io>(s: &mut S, io: &mut I, tm: &Timeout, wanted: u64,
         let m = *s.meta();
         let remaining = wanted - total;
         if m.is_empty() && remaining >= BUF_SIZE as u64 {
-            // Bulk: bypass the buffer; never read past the request.
-            let want = (remaining.min(chunk(out.len()) as u64)) as usize;
+            // Bulk: bypass the buffer in whole BUF_SIZE steps; the tail goes
+            // through the buffer, so excess bytes end up buffered (and
+            // `dirty()`) just as with the C core's 8 KiB reads.
+            let whole = remaining - remaining % BUF_SIZE as u64;
+            let want = (whole.min(chunk(out.len()) as u64)) as usize;
             let (got, err) = recv_into(io, tm, &mut out, want);
             total += got as u64;
             s.meta().received += got as u64;

@@ -147,6 +147,8 @@ fn big_count_reads_direct_and_keeps_excess_buffered() {
     let (v, e) = rx(&mut b, &mut io, Pattern::Count(20_000), b"");
     assert_eq!(e, DONE);
     assert_eq!(v, data[..20_000].to_vec());
+    // like the C core: three 8 KiB reads for 20000, the rest stays buffered
+    assert_eq!(b.meta.last - b.meta.first, 3 * BUF_SIZE - 20_000);
     let (v2, e2) = rx(&mut b, &mut io, Pattern::Count(1_000_000_000_000), b"");
     assert_eq!(e2, CLOSED);
     assert_eq!(v2, data[20_000..].to_vec());
