@@ -234,8 +234,38 @@ for i = 1, 3000 do
   local l = a10:receive(i % 3 == 0 and "*l" or "*l")
   if l ~= ("%d:%s"):format(i, ("y"):rep(i % 17)) then ok = false end
   lines = lines + 1
-  if i % 100 == 0 then local x = a10:receive(0); chars = chars + #x end
+  if i % 100 == 0 then local x, e = a10:receive(0); chars = chars + #(x or e) end
 end
 T.vals("3000 lines", ok, lines, chars, a10:receive())
 a10:close()
 L2:close()
+
+-- reset by the peer reads as "closed"; shutdown halves
+local L3 = assert(socket.bind("127.0.0.1", 0))
+local _, lp3 = L3:getsockname()
+L3:settimeout(2)
+local c11 = assert(socket.connect("127.0.0.1", lp3))
+local a11 = assert(L3:accept())
+c11:send("abc")
+socket.sleep(0.02)
+T.vals("linger 0", a11:setoption("linger", { on = true, timeout = 0 }))
+a11:close()
+socket.sleep(0.02)
+c11:settimeout(1)
+T.vals("after RST receive", c11:receive("*a"))
+T.vals("after RST send", c11:send("x"))
+T.vals("after RST getpeername", c11:getpeername())
+c11:close()
+local c12 = assert(socket.connect("127.0.0.1", lp3))
+local a12 = assert(L3:accept())
+a12:settimeout(1)
+c12:settimeout(1)
+T.vals("shutdown send", c12:shutdown("send"))
+T.vals("peer sees eof", a12:receive())
+T.vals("peer can still send", a12:send("back\n"))
+T.vals("half-closed side reads", c12:receive())
+T.vals("send after shutdown send", c12:send("x"))
+T.vals("shutdown receive", c12:shutdown("receive"))
+T.vals("receive after shutdown receive", c12:receive())
+c12:close(); a12:close()
+L3:close()

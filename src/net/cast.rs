@@ -3,7 +3,7 @@
 //! instead of saturating like Rust's `as`, and that shows in results
 //! (`send("abc", 1e300)` clamps to 1 in C).
 
-const TWO63: f64 = 9.223372036854775808e18;
+const TWO63: f64 = (1u64 << 63) as f64;
 const TWO31: f64 = 2147483648.0;
 
 /// `(int) x`
@@ -17,7 +17,7 @@ pub fn c_int(x: f64) -> i32 {
 
 /// `(long) x` on LP64
 pub fn c_long(x: f64) -> i64 {
-    if x >= -TWO63 && x < TWO63 {
+    if (-TWO63..TWO63).contains(&x) {
         x as i64
     } else {
         i64::MIN

@@ -101,7 +101,9 @@ pub fn family_name(family: i32) -> &'static str {
     }
 }
 
-/// The result of getsockname/getpeername before it is pushed.
+/// The result of getsockname/getpeername before it is pushed (fixed
+/// buffers, no allocation).
+#[allow(clippy::large_enum_variant)]
 pub enum NameResult {
     /// numeric host, port text
     Ok(super::resolve::NameBuf, super::resolve::NameBuf),

@@ -35,7 +35,7 @@ pub fn receive<I: Io>(l: State, buf: &mut LazyBuffer, tm: &mut Timeout, io: &mut
     } else {
         let n = l.to_number_or_zero(2);
         let wanted = c_size(n);
-        if !(n >= 0.0) {
+        if n.is_nan() || n < 0.0 {
             l.arg_error(2, c"invalid receive pattern");
         }
         let size = prefix.len() as u64;
