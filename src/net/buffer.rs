@@ -253,13 +253,38 @@ fn recv_line<S: Storage, I: Io>(s: &mut S, io: &mut I, tm: &Timeout, prefix: &[u
     }
 }
 
-/// Reads straight into `out` with one recv of up to `want` bytes.
-fn recv_into<I: Io>(io: &mut I, tm: &Timeout, out: &mut Vec<u8>, want: usize) -> (usize, i32) {
-    let len = out.len();
-    out.resize(len + want, 0);
-    let (got, err) = io.recv(&mut out[len..], tm);
-    out.truncate(len + got);
-    (got, err)
+/// A result under construction: `v[..filled]` is data; `v[filled..]` is
+/// zeroed room kept between direct reads, so a trickling peer does not cost a
+/// fresh memset of the whole chunk on every read.
+struct Acc {
+    v: Vec<u8>,
+    filled: usize,
+}
+
+impl Acc {
+    fn new(prefix: &[u8], extra: usize) -> Acc {
+        let v = owned(prefix, extra);
+        Acc { filled: v.len(), v }
+    }
+    fn extend(&mut self, s: &[u8]) {
+        self.v.truncate(self.filled);
+        self.v.extend_from_slice(s);
+        self.filled = self.v.len();
+    }
+    /// One recv of up to `want` bytes straight into the result.
+    fn read<I: Io>(&mut self, io: &mut I, tm: &Timeout, want: usize) -> (usize, i32) {
+        let end = self.filled + want;
+        if self.v.len() < end {
+            self.v.resize(end, 0);
+        }
+        let (got, err) = io.recv(&mut self.v[self.filled..end], tm);
+        self.filled += got;
+        (got, err)
+    }
+    fn done(mut self, err: i32) -> (Out, i32) {
+        self.v.truncate(self.filled);
+        (Out::Owned(self.v), err)
+    }
 }
 
 /// Chunk size for direct reads: grows with what has arrived, so a huge
@@ -278,7 +303,7 @@ fn recv_raw<S: Storage, I: Io>(s: &mut S, io: &mut I, tm: &Timeout, wanted: u64,
             return (Out::Area(m.first, wanted as usize), DONE);
         }
     }
-    let mut out = owned(prefix, (wanted.min(BUF_SIZE as u64)) as usize);
+    let mut out = Acc::new(prefix, (wanted.min(BUF_SIZE as u64)) as usize);
     let mut total: u64 = 0;
     loop {
         let m = *s.meta();
@@ -288,53 +313,46 @@ fn recv_raw<S: Storage, I: Io>(s: &mut S, io: &mut I, tm: &Timeout, wanted: u64,
             // through the buffer, so excess bytes end up buffered (and
             // `dirty()`) just as with the C core's 8 KiB reads.
             let whole = remaining - remaining % BUF_SIZE as u64;
-            let want = (whole.min(chunk(out.len()) as u64)) as usize;
-            let (got, err) = recv_into(io, tm, &mut out, want);
+            let want = (whole.min(chunk(out.filled) as u64)) as usize;
+            let (got, err) = out.read(io, tm, want);
             total += got as u64;
             s.meta().received += got as u64;
-            if err != DONE {
-                return (Out::Owned(out), err);
-            }
-            if total >= wanted {
-                return (Out::Owned(out), DONE);
+            if err != DONE || total >= wanted {
+                return out.done(err);
             }
             continue;
         }
         let (err, f, l) = get(s, io, tm);
         let n = ((l - f) as u64).min(remaining) as usize;
-        out.extend_from_slice(&s.area()[f..f + n]);
+        out.extend(&s.area()[f..f + n]);
         skip(s, n);
         total += n as u64;
-        if err != DONE {
-            return (Out::Owned(out), err);
-        }
-        if total >= wanted {
-            return (Out::Owned(out), DONE);
+        if err != DONE || total >= wanted {
+            return out.done(err);
         }
     }
 }
 
 fn recv_all<S: Storage, I: Io>(s: &mut S, io: &mut I, tm: &Timeout, prefix: &[u8]) -> (Out, i32) {
-    let mut out = owned(prefix, BUF_SIZE);
+    let mut out = Acc::new(prefix, BUF_SIZE);
     let mut total: u64 = 0;
+    if !s.meta().is_empty() {
+        let (_, f, l) = get(s, io, tm);
+        out.extend(&s.area()[f..l]);
+        skip(s, l - f);
+        total += (l - f) as u64;
+    }
+    // the buffer is empty now and stays so: read straight into the result
     let err = loop {
-        if !s.meta().is_empty() {
-            let (_, f, l) = get(s, io, tm);
-            out.extend_from_slice(&s.area()[f..l]);
-            skip(s, l - f);
-            total += (l - f) as u64;
-            continue;
-        }
-        let want = chunk(out.len());
-        let (got, err) = recv_into(io, tm, &mut out, want);
+        let want = chunk(out.filled);
+        let (got, err) = out.read(io, tm, want);
         total += got as u64;
         s.meta().received += got as u64;
         if err != DONE {
             break err;
         }
     };
-    let code = if err == CLOSED && total > 0 { DONE } else { err };
-    (Out::Owned(out), code)
+    out.done(if err == CLOSED && total > 0 { DONE } else { err })
 }
 
 /// `send(data, i, j)` index normalisation: the 1-based inclusive range to

@@ -198,3 +198,23 @@ fn send_indices() {
     assert_eq!(send(&mut b, &mut io, &tm, b"123456", 1, -1), (3, CLOSED));
     assert!(b.data.is_null(), "send never allocates the read buffer");
 }
+
+#[test]
+fn trickle_into_all_and_huge_count() {
+    let chunks: Vec<Vec<u8>> = (0..1000u32).map(|i| format!("{:09}\n", i).into_bytes()).collect();
+    let refs: Vec<&[u8]> = chunks.iter().map(|c| &c[..]).collect();
+    let expect: Vec<u8> = chunks.concat();
+    let mut b = LazyBuffer::new();
+    let mut io = Fake::new(&refs, CLOSED);
+    assert_eq!(rx(&mut b, &mut io, Pattern::All, b""), (expect.clone(), DONE));
+    assert_eq!(io.recvs, 1001);
+    let mut b2 = LazyBuffer::new();
+    let mut io2 = Fake::new(&refs, TIMEOUT);
+    let (v, e) = rx(&mut b2, &mut io2, Pattern::Count(u64::MAX / 2), b"pre");
+    assert_eq!(e, TIMEOUT);
+    assert_eq!(&v[..3], b"pre");
+    assert_eq!(&v[3..], &expect[..]);
+    assert_eq!(b2.meta.received, expect.len() as u64);
+    b.free();
+    b2.free();
+}
