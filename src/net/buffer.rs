@@ -204,6 +204,20 @@ fn push_without_cr(out: &mut Vec<u8>, src: &[u8]) {
     out.extend_from_slice(rest);
 }
 
+/// Removes CR bytes from `b` in place; returns the new length.
+fn squeeze_cr(b: &mut [u8]) -> usize {
+    let Some(first) = memchr(b'\r', b) else { return b.len() };
+    let mut w = first;
+    for r in first + 1..b.len() {
+        let c = b[r];
+        if c != b'\r' {
+            b[w] = c;
+            w += 1;
+        }
+    }
+    w
+}
+
 #[inline]
 pub fn memchr(b: u8, s: &[u8]) -> Option<usize> {
     s.iter().position(|&c| c == b)
@@ -237,9 +251,12 @@ fn recv_line<S: Storage, I: Io>(s: &mut S, io: &mut I, tm: &Timeout, prefix: &[u
             None => (avail, false),
         };
         let seglen = seg.len();
-        if found && out.is_none() && memchr(b'\r', seg).is_none() {
+        if found && out.is_none() {
+            // The whole line is buffered: drop CRs in place (those bytes are
+            // consumed anyway) and hand out the area, no allocation.
+            let n = squeeze_cr(&mut s.area()[f..f + seglen]);
             skip(s, seglen + 1);
-            return (Out::Area(f, seglen), DONE);
+            return (Out::Area(f, n), DONE);
         }
         push_without_cr(out.get_or_insert_with(|| owned(b"", seglen + 128)), seg);
         if found {

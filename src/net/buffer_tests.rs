@@ -218,3 +218,14 @@ fn trickle_into_all_and_huge_count() {
     b.free();
     b2.free();
 }
+
+#[test]
+fn squeeze() {
+    let mut v = b"a\rb\r\rc\r".to_vec();
+    assert_eq!(squeeze_cr(&mut v), 3);
+    assert_eq!(&v[..3], b"abc");
+    let mut w = b"plain".to_vec();
+    assert_eq!(squeeze_cr(&mut w), 5);
+    let mut e: Vec<u8> = b"\r\r".to_vec();
+    assert_eq!(squeeze_cr(&mut e), 0);
+}
