@@ -147,9 +147,25 @@ pub struct HostEnt {
 }
 
 extern "C" {
-    fn gethostbyname(name: *const libc::c_char) -> *mut libc::hostent;
-    fn gethostbyaddr(addr: *const libc::c_void, len: libc::socklen_t, ty: libc::c_int) -> *mut libc::hostent;
-    fn __h_errno_location() -> *mut libc::c_int;
+    fn gethostbyname_r(
+        name: *const libc::c_char,
+        ret: *mut libc::hostent,
+        buf: *mut libc::c_char,
+        buflen: usize,
+        result: *mut *mut libc::hostent,
+        h_errnop: *mut libc::c_int,
+    ) -> libc::c_int;
+    #[allow(clippy::too_many_arguments)]
+    fn gethostbyaddr_r(
+        addr: *const libc::c_void,
+        len: libc::socklen_t,
+        ty: libc::c_int,
+        ret: *mut libc::hostent,
+        buf: *mut libc::c_char,
+        buflen: usize,
+        result: *mut *mut libc::hostent,
+        h_errnop: *mut libc::c_int,
+    ) -> libc::c_int;
     fn inet_aton(cp: *const libc::c_char, inp: *mut libc::in_addr) -> libc::c_int;
 }
 
@@ -169,38 +185,72 @@ pub fn ntoa(a: libc::in_addr) -> Vec<u8> {
 /// `inet_gethost`: reverse lookup for an IPv4 literal, forward otherwise.
 /// The error is the C core's code: h_errno, else errno, else `UNKNOWN`.
 ///
-/// gethostbyname/gethostbyaddr use process-wide static storage; the C core
-/// calls them the same way, and we copy the result out immediately.
 pub fn gethost(name: &CStr) -> Result<HostEnt, i32> {
-    // SAFETY: the h_errno/errno locations are thread-local and always valid.
-    unsafe {
-        *__h_errno_location() = 0;
-        *libc::__errno_location() = 0;
+    let v4 = parse_ipv4(name);
+    // The reentrant variants keep this thread-safe (the C core's plain
+    // gethostbyname shares static storage between threads); same answers.
+    let mut buf = vec![0u8; 1024];
+    loop {
+        // SAFETY: hostent is plain data; zero is a valid "empty" value.
+        let mut he: libc::hostent = unsafe { std::mem::zeroed() };
+        let mut result: *mut libc::hostent = std::ptr::null_mut();
+        let mut herr: libc::c_int = 0;
+        // SAFETY: the errno location is thread-local and always valid.
+        unsafe { *libc::__errno_location() = 0 };
+        // SAFETY: all pointers are valid for the call; `buf` is writable for
+        // its length and outlives every use of `he` below.
+        let ret = unsafe {
+            match v4 {
+                Some(a) => gethostbyaddr_r(
+                    &a as *const _ as *const libc::c_void,
+                    4,
+                    libc::AF_INET,
+                    &mut he,
+                    buf.as_mut_ptr() as *mut libc::c_char,
+                    buf.len(),
+                    &mut result,
+                    &mut herr,
+                ),
+                None => gethostbyname_r(
+                    name.as_ptr(),
+                    &mut he,
+                    buf.as_mut_ptr() as *mut libc::c_char,
+                    buf.len(),
+                    &mut result,
+                    &mut herr,
+                ),
+            }
+        };
+        if ret == libc::ERANGE && buf.len() < (1 << 20) {
+            let n = buf.len() * 4;
+            buf.resize(n, 0);
+            continue;
+        }
+        if result.is_null() {
+            let e = super::sock::errno();
+            return Err(if herr != 0 {
+                herr
+            } else if e != 0 {
+                e
+            } else if ret != 0 {
+                ret
+            } else {
+                super::errors::UNKNOWN
+            });
+        }
+        // SAFETY: `result` points to `he`, whose strings and arrays live in
+        // `buf` (NULL-terminated arrays, 4-byte addresses for AF_INET).
+        return Ok(unsafe { copy_hostent(&*result) });
     }
-    let hp = match parse_ipv4(name) {
-        // SAFETY: `a` is a 4-byte in_addr.
-        Some(a) => unsafe {
-            gethostbyaddr(&a as *const _ as *const libc::c_void, 4, libc::AF_INET)
-        },
-        // SAFETY: NUL-terminated name.
-        None => unsafe { gethostbyname(name.as_ptr()) },
-    };
-    if hp.is_null() {
-        let e = super::sock::errno();
-        // SAFETY: thread-local location.
-        let h = unsafe { *__h_errno_location() };
-        return Err(if h != 0 {
-            h
-        } else if e != 0 {
-            e
-        } else {
-            super::errors::UNKNOWN
-        });
-    }
-    // SAFETY: a non-null hostent from libc with NULL-terminated arrays of
-    // NUL-terminated strings / 4-byte addresses (AF_INET lookups only).
+}
+
+/// Copies a hostent's name, aliases and IPv4 addresses out.
+///
+/// # Safety
+/// `h` must be a valid AF_INET hostent as libc fills it.
+unsafe fn copy_hostent(h: &libc::hostent) -> HostEnt {
+    // SAFETY: guaranteed by the caller.
     unsafe {
-        let h = &*hp;
         let name = CStr::from_ptr(h.h_name).to_bytes().to_vec();
         let mut aliases = Vec::new();
         let mut p = h.h_aliases;
@@ -215,7 +265,7 @@ pub fn gethost(name: &CStr) -> Result<HostEnt, i32> {
             addrs.push(ntoa(a));
             q = q.add(1);
         }
-        Ok(HostEnt { name, aliases, addrs })
+        HostEnt { name, aliases, addrs }
     }
 }
 
@@ -244,6 +294,16 @@ mod tests {
         assert_eq!(serv.as_bytes(), b"80");
         let e = getaddrinfo(Some(c"::1"), Some(c"0"), h).err().unwrap();
         assert_eq!(e.code, -9 /* EAI_ADDRFAMILY */);
+    }
+
+    #[test]
+    fn gethost_localhost_and_errors() {
+        let h = gethost(c"localhost").unwrap();
+        assert_eq!(h.addrs.first().map(|a| &a[..]), Some(&b"127.0.0.1"[..]));
+        let r = gethost(c"127.0.0.1").unwrap();
+        assert!(!r.name.is_empty());
+        assert_eq!(gethost(c"::1").err(), Some(crate::net::errors::HOST_NOT_FOUND));
+        assert_eq!(gethost(c"").err(), Some(3));
     }
 
     #[test]
