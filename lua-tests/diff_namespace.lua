@@ -7,10 +7,9 @@ local core = require "socket.core"
 -- are named here (identically for both cores) instead of silently differing;
 -- each issue that lands removes its names from this list.
 local PENDING = {
-  tcp = 3, tcp4 = 3, tcp6 = 3, connect = 3,
   udp = 4, udp4 = 4, udp6 = 4,
 }
-local DNS_PENDING = { toip = 3, tohostname = 3, gethostname = 3, getaddrinfo = 3, getnameinfo = 3 }
+local DNS_PENDING = {}
 local pend = {}
 for k, v in pairs(PENDING) do pend[#pend + 1] = k .. "#" .. v end
 table.sort(pend)

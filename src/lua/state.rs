@@ -241,6 +241,49 @@ impl State {
         // SAFETY: as above.
         unsafe { luaL_checktype(self.0, arg, raw) }
     }
+    /// `luaL_checkstring` as the C string it is (Lua strings always carry a
+    /// terminating NUL; embedded NULs end it early, as in C).
+    #[inline]
+    pub fn check_cstr<'a>(self, arg: c_int) -> &'a CStr {
+        // SAFETY: valid state; Lua returns a NUL-terminated string that stays
+        // alive while the argument is on the stack.
+        unsafe { CStr::from_ptr(luaL_checklstring(self.0, arg, core::ptr::null_mut())) }
+    }
+    /// `luaL_optstring` with a NULL default: `None` for nil/absent.
+    #[inline]
+    pub fn opt_cstr<'a>(self, arg: c_int) -> Option<&'a CStr> {
+        // SAFETY: as check_cstr; a NULL result means "absent".
+        unsafe {
+            let p = luaL_optlstring(self.0, arg, core::ptr::null(), core::ptr::null_mut());
+            (!p.is_null()).then(|| CStr::from_ptr(p))
+        }
+    }
+    /// `luaL_checkoption(arg, def, list)`: the index of the argument (or of
+    /// `def` when absent) in `list` (at most 8 names), else the host's
+    /// `invalid option` argument error.
+    pub fn check_option(self, arg: c_int, def: Option<&CStr>, list: &[&CStr]) -> usize {
+        let mut names: [*const c_char; 9] = [core::ptr::null(); 9];
+        for (slot, n) in names.iter_mut().zip(list.iter().take(8)) {
+            *slot = n.as_ptr();
+        }
+        // SAFETY: valid state; `names` is a NULL-terminated array of C strings
+        // that outlive the call.
+        unsafe {
+            luaL_checkoption(self.0, arg, def.map_or(core::ptr::null(), |d| d.as_ptr()), names.as_ptr()) as usize
+        }
+    }
+    /// A reference to the full userdata at `idx` when it is one of exactly
+    /// `size_of::<T>()` bytes (callers check its class first). `T` is a
+    /// plain-data record this crate created there with [`State::new_userdata`].
+    pub fn userdata_mut<'a, T: Copy>(self, idx: c_int) -> Option<&'a mut T> {
+        if self.type_of(idx) != LuaType::Userdata || self.raw_len(idx) != std::mem::size_of::<T>() {
+            return None;
+        }
+        let p = self.to_userdata(idx) as *mut T;
+        // SAFETY: a live full userdata of T's size, aligned for any C type; it
+        // stays alive while on the stack (callers keep it there for 'a).
+        (!p.is_null()).then(|| unsafe { &mut *p })
+    }
     #[inline]
     pub fn check_any(self, arg: c_int) {
         // SAFETY: as above.

@@ -2,7 +2,15 @@
 //! resolution, waiting, error strings). Everything here is unit-testable
 //! without an interpreter.
 pub mod poll;
+pub mod buffer;
+pub mod cast;
+pub mod errors;
+pub mod inet;
+pub mod options;
+pub mod resolve;
+pub mod sock;
 pub mod time;
+pub mod timeout;
 
 /// Ignore `SIGPIPE` process-wide, as the C core does on every load, so a write
 /// to a closed peer reports `closed` instead of killing the host.

@@ -7,8 +7,13 @@ use std::os::raw::c_int;
 
 pub mod aux;
 mod base;
+pub mod buffer;
+mod dns;
 mod except;
 mod select;
+pub mod inet;
+pub mod options;
+pub mod tcp;
 
 /// `_VERSION` exactly as the 3.1.0 release reports it (sic).
 pub const VERSION: &str = "LuaSocket 3.0.0";
@@ -37,8 +42,11 @@ pub fn open(l: State) -> c_int {
     l.set_funcs(&[(c"gettime", base::gettime), (c"sleep", base::sleep)], 0);
     // inet.c: the dns table
     l.push_str("dns");
-    l.new_table(0, 5);
+    l.new_table(0, 0);
+    dns::open(l);
     l.set_table(-3);
+    // tcp.c
+    tcp::open(l);
     // udp.c
     l.push_str("_DATAGRAMSIZE");
     l.push_integer(DATAGRAMSIZE);

@@ -53,4 +53,10 @@ extern "C-unwind" {
     pub fn luaL_checkany(L: *mut lua_State, arg: c_int);
     pub fn luaL_newmetatable(L: *mut lua_State, tname: *const c_char) -> c_int;
     pub fn luaL_error(L: *mut lua_State, fmt: *const c_char, ...) -> c_int;
+    pub fn luaL_checkoption(
+        L: *mut lua_State,
+        arg: c_int,
+        def: *const c_char,
+        lst: *const *const c_char,
+    ) -> c_int;
 }
