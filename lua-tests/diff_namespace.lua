@@ -7,7 +7,7 @@ local core = require "socket.core"
 -- are named here (identically for both cores) instead of silently differing;
 -- each issue that lands removes its names from this list.
 local PENDING = {
-  udp = 4, udp4 = 4, udp6 = 4, select = 4,
+  udp = 4, udp4 = 4, udp6 = 4,
 }
 local DNS_PENDING = {}
 local pend = {}

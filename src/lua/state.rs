@@ -9,6 +9,13 @@ use std::ffi::CStr;
 use std::mem::ManuallyDrop;
 use std::os::raw::{c_char, c_int, c_void};
 
+/// Compile-time check that a userdata block (aligned like `max_align_t`,
+/// 16 bytes on our targets) is aligned enough for `T`.
+struct MaxAligned<T>(std::marker::PhantomData<T>);
+impl<T> MaxAligned<T> {
+    const OK: () = assert!(std::mem::align_of::<T>() <= 16);
+}
+
 /// A borrowed `lua_State*`, valid for the duration of one C function call.
 #[derive(Clone, Copy)]
 pub struct State(*mut lua_State);
@@ -258,6 +265,25 @@ impl State {
         // stays alive while on the stack (callers keep it there for 'a).
         (!p.is_null()).then(|| unsafe { &mut *p })
     }
+    /// `luaL_checktype`: the host's `T expected, got U` (5.3+ name `U` after
+    /// a `__name` metafield).
+    #[inline]
+    pub fn check_type(self, arg: c_int, t: LuaType) {
+        let raw = match t {
+            LuaType::None => LUA_TNONE,
+            LuaType::Nil => LUA_TNIL,
+            LuaType::Boolean => LUA_TBOOLEAN,
+            LuaType::LightUserdata => LUA_TLIGHTUSERDATA,
+            LuaType::Number => LUA_TNUMBER,
+            LuaType::String => LUA_TSTRING,
+            LuaType::Table => LUA_TTABLE,
+            LuaType::Function => LUA_TFUNCTION,
+            LuaType::Userdata => LUA_TUSERDATA,
+            LuaType::Thread => 8,
+        };
+        // SAFETY: as above.
+        unsafe { luaL_checktype(self.0, arg, raw) }
+    }
     #[inline]
     pub fn check_any(self, arg: c_int) {
         // SAFETY: as above.
@@ -380,6 +406,13 @@ impl State {
         // SAFETY: as above.
         unsafe { lua_rawseti(self.0, idx, n as _) }
     }
+    /// `lua_next`: pops a key, pushes the next key and value of the table at
+    /// `idx`; false (nothing pushed) at the end.
+    #[inline]
+    pub fn next(self, idx: c_int) -> bool {
+        // SAFETY: as above.
+        unsafe { lua_next(self.0, idx) != 0 }
+    }
     /// `t[name] = f` for a C function, `t` on top.
     #[inline]
     pub fn set_fn(self, name: &CStr, f: lua_CFunction) {
@@ -439,6 +472,28 @@ impl State {
             let p = lua_newuserdata_(self.0, std::mem::size_of::<T>()) as *mut T;
             p.write(value);
             p
+        }
+    }
+
+    /// Pushes a new full userdata holding `n` copies of `value` (scratch
+    /// memory owned by Lua, so no Rust destructor is involved) and returns it
+    /// as a slice, valid while the userdata stays referenced (e.g. on the
+    /// stack). Raises Lua's memory error when the size cannot be allocated.
+    pub fn new_userdata_slice<'a, T: Copy>(self, n: usize, value: T) -> &'a mut [T] {
+        // An impossible size becomes an allocation Lua refuses ("not enough
+        // memory") instead of a wrapped, too small block.
+        let () = MaxAligned::<T>::OK;
+        let size = n.saturating_mul(std::mem::size_of::<T>());
+        // SAFETY: Lua returns a block of `size` bytes aligned for any C type
+        // (max_align_t), enough for T (MaxAligned above); every
+        // element is written before the slice is made; Lua never moves a
+        // userdata, and it lives while referenced.
+        unsafe {
+            let p = lua_newuserdata_(self.0, size) as *mut T;
+            for i in 0..n {
+                p.add(i).write(value);
+            }
+            std::slice::from_raw_parts_mut(p, n)
         }
     }
 

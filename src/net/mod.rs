@@ -8,6 +8,7 @@ pub mod inet;
 pub mod options;
 pub mod resolve;
 pub mod sock;
+pub mod poll;
 pub mod time;
 pub mod timeout;
 

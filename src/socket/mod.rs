@@ -13,6 +13,7 @@ mod except;
 pub mod inet;
 pub mod options;
 pub mod tcp;
+mod select;
 
 /// `_VERSION` exactly as the 3.1.0 release reports it (sic).
 pub const VERSION: &str = "LuaSocket 3.0.0";
@@ -57,5 +58,6 @@ pub fn open(l: State) -> c_int {
     l.push_str("_SOCKETINVALID");
     l.push_integer(-1);
     l.raw_set(-3);
+    l.set_funcs(&[(c"select", select::select)], 0);
     1
 }

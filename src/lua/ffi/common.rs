@@ -31,6 +31,7 @@ extern "C-unwind" {
     pub fn lua_settable(L: *mut lua_State, idx: c_int);
     pub fn lua_setfield(L: *mut lua_State, idx: c_int, k: *const c_char);
     pub fn lua_rawset(L: *mut lua_State, idx: c_int);
+    pub fn lua_next(L: *mut lua_State, idx: c_int) -> c_int;
     pub fn lua_setmetatable(L: *mut lua_State, idx: c_int) -> c_int;
 
     pub fn lua_error(L: *mut lua_State) -> c_int;
