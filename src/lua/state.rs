@@ -170,6 +170,17 @@ impl State {
             (!p.is_null()).then(|| std::slice::from_raw_parts(p as *const u8, len))
         }
     }
+    /// `lua_tostring` as the C string it is (up to an embedded NUL, as C
+    /// code sees it); `None` when the value is not a string or number.
+    #[inline]
+    pub fn to_cstr<'a>(self, idx: c_int) -> Option<&'a CStr> {
+        // SAFETY: valid state; Lua returns a NUL-terminated string that stays
+        // alive while the value is on the stack (callers keep it there).
+        unsafe {
+            let p = lua_tolstring(self.0, idx, core::ptr::null_mut());
+            (!p.is_null()).then(|| CStr::from_ptr(p))
+        }
+    }
     #[inline]
     pub fn to_userdata(self, idx: c_int) -> *mut c_void {
         // SAFETY: as above.

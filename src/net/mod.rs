@@ -11,6 +11,8 @@ pub mod sock;
 pub mod poll;
 pub mod time;
 pub mod timeout;
+pub mod udp;
+pub mod udp_options;
 
 /// Ignore `SIGPIPE` process-wide, as the C core does on every load, so a write
 /// to a closed peer reports `closed` instead of killing the host.
