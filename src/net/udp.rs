@@ -78,7 +78,13 @@ fn recv_once(fd: Fd, buf: &mut [u8], flags: i32, from: Option<&mut SockAddr>) ->
 /// `socket_recv` / `socket_recvfrom` with `flags`: waits (within `tm`) until
 /// a datagram is there. Returns (bytes, code) where a zero-byte result is
 /// `CLOSED`, as in the C core (udp.c treats it as an empty datagram).
-fn recv_flags(fd: Fd, buf: &mut [u8], flags: i32, mut from: Option<&mut SockAddr>, tm: &Timeout) -> (usize, i32) {
+fn recv_flags(
+    fd: Fd,
+    buf: &mut [u8],
+    flags: i32,
+    mut from: Option<&mut SockAddr>,
+    tm: &Timeout,
+) -> (usize, i32) {
     if fd == INVALID {
         return (0, CLOSED);
     }
@@ -160,7 +166,10 @@ pub fn malloc_fails(wanted: usize) -> bool {
         return false;
     }
     let unit = (si.mem_unit as usize).max(1);
-    let total = (si.totalram as usize).saturating_add(si.totalswap as usize).saturating_mul(unit) / PAGE;
+    let total = (si.totalram as usize)
+        .saturating_add(si.totalswap as usize)
+        .saturating_mul(unit)
+        / PAGE;
     pages > total
 }
 
@@ -192,17 +201,27 @@ pub fn disconnect(fd: Fd, family: i32, tm: &Timeout) {
 /// with plain `gai_strerror`). A numeric query has exactly one result; its
 /// family and address.
 pub fn numeric_dest(ip: &CStr, port: &CStr, family: i32) -> Result<(i32, SockAddr), i32> {
-    let hints = Hints { family, socktype: libc::SOCK_DGRAM, flags: libc::AI_NUMERICHOST | libc::AI_NUMERICSERV };
+    let hints = Hints {
+        family,
+        socktype: libc::SOCK_DGRAM,
+        flags: libc::AI_NUMERICHOST | libc::AI_NUMERICSERV,
+    };
     match getaddrinfo(Some(ip), Some(port), hints) {
-        Ok(list) => list.first().map(|a| (a.family, a.addr)).ok_or(libc::EAI_NONAME),
+        Ok(list) => list
+            .first()
+            .map(|a| (a.family, a.addr))
+            .ok_or(libc::EAI_NONAME),
         Err(e) => Err(e.code),
     }
 }
 
 /// `(int) strtol(port, NULL, 10)` of a numeric service text.
 pub fn port_number(s: &[u8]) -> i64 {
-    s.iter().take_while(|b| b.is_ascii_digit()).fold(0i64, |a, &b| a.wrapping_mul(10).wrapping_add((b - b'0') as i64))
-        as i32 as i64
+    s.iter()
+        .take_while(|b| b.is_ascii_digit())
+        .fold(0i64, |a, &b| {
+            a.wrapping_mul(10).wrapping_add((b - b'0') as i64)
+        }) as i32 as i64
 }
 
 #[cfg(test)]

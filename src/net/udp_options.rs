@@ -6,7 +6,12 @@ use super::sock::{self, Fd};
 use libc::{IPPROTO_IP, IPPROTO_IPV6, SOL_SOCKET};
 
 const fn o(name: &'static str, kind: Kind, level: i32, opt: i32) -> Opt {
-    Opt { name, kind, level, opt }
+    Opt {
+        name,
+        kind,
+        level,
+        opt,
+    }
 }
 
 /// The options with a non-int value, found before the tables below.
@@ -37,7 +42,9 @@ pub fn special_set(name: &[u8]) -> Option<Special> {
 
 /// The name as the C string it is (up to the first NUL).
 fn cut(name: &[u8]) -> &[u8] {
-    name.iter().position(|&b| b == 0).map_or(name, |p| &name[..p])
+    name.iter()
+        .position(|&b| b == 0)
+        .map_or(name, |p| &name[..p])
 }
 
 use Kind::*;
@@ -49,11 +56,31 @@ pub const UDP_GET: &[Opt] = &[
     o("broadcast", Bool, SOL_SOCKET, libc::SO_BROADCAST),
     o("reuseaddr", Bool, SOL_SOCKET, libc::SO_REUSEADDR),
     o("reuseport", Bool, SOL_SOCKET, libc::SO_REUSEPORT),
-    o("ip-multicast-loop", Bool, IPPROTO_IP, libc::IP_MULTICAST_LOOP),
+    o(
+        "ip-multicast-loop",
+        Bool,
+        IPPROTO_IP,
+        libc::IP_MULTICAST_LOOP,
+    ),
     o("error", Error, SOL_SOCKET, libc::SO_ERROR),
-    o("ipv6-unicast-hops", Int, IPPROTO_IPV6, libc::IPV6_UNICAST_HOPS),
-    o("ipv6-multicast-hops", Int, IPPROTO_IPV6, libc::IPV6_UNICAST_HOPS),
-    o("ipv6-multicast-loop", Bool, IPPROTO_IPV6, libc::IPV6_MULTICAST_LOOP),
+    o(
+        "ipv6-unicast-hops",
+        Int,
+        IPPROTO_IPV6,
+        libc::IPV6_UNICAST_HOPS,
+    ),
+    o(
+        "ipv6-multicast-hops",
+        Int,
+        IPPROTO_IPV6,
+        libc::IPV6_UNICAST_HOPS,
+    ),
+    o(
+        "ipv6-multicast-loop",
+        Bool,
+        IPPROTO_IPV6,
+        libc::IPV6_MULTICAST_LOOP,
+    ),
     o("ipv6-v6only", Bool, IPPROTO_IPV6, libc::IPV6_V6ONLY),
     o("recv-buffer-size", Int, SOL_SOCKET, libc::SO_RCVBUF),
     o("send-buffer-size", Int, SOL_SOCKET, libc::SO_SNDBUF),
@@ -66,10 +93,30 @@ pub const UDP_SET: &[Opt] = &[
     o("reuseaddr", Bool, SOL_SOCKET, libc::SO_REUSEADDR),
     o("reuseport", Bool, SOL_SOCKET, libc::SO_REUSEPORT),
     o("ip-multicast-ttl", Int, IPPROTO_IP, libc::IP_MULTICAST_TTL),
-    o("ip-multicast-loop", Bool, IPPROTO_IP, libc::IP_MULTICAST_LOOP),
-    o("ipv6-unicast-hops", Int, IPPROTO_IPV6, libc::IPV6_UNICAST_HOPS),
-    o("ipv6-multicast-hops", Int, IPPROTO_IPV6, libc::IPV6_UNICAST_HOPS),
-    o("ipv6-multicast-loop", Bool, IPPROTO_IPV6, libc::IPV6_MULTICAST_LOOP),
+    o(
+        "ip-multicast-loop",
+        Bool,
+        IPPROTO_IP,
+        libc::IP_MULTICAST_LOOP,
+    ),
+    o(
+        "ipv6-unicast-hops",
+        Int,
+        IPPROTO_IPV6,
+        libc::IPV6_UNICAST_HOPS,
+    ),
+    o(
+        "ipv6-multicast-hops",
+        Int,
+        IPPROTO_IPV6,
+        libc::IPV6_UNICAST_HOPS,
+    ),
+    o(
+        "ipv6-multicast-loop",
+        Bool,
+        IPPROTO_IPV6,
+        libc::IPV6_MULTICAST_LOOP,
+    ),
     o("ipv6-v6only", Bool, IPPROTO_IPV6, libc::IPV6_V6ONLY),
     o("recv-buffer-size", Int, SOL_SOCKET, libc::SO_RCVBUF),
     o("send-buffer-size", Int, SOL_SOCKET, libc::SO_SNDBUF),
@@ -88,13 +135,19 @@ pub fn set_multicast_if(fd: Fd, a: libc::in_addr) -> bool {
 
 /// IP_ADD/DROP_MEMBERSHIP with a `struct ip_mreq`.
 pub fn set_membership(fd: Fd, name: i32, group: libc::in_addr, iface: libc::in_addr) -> bool {
-    let m = libc::ip_mreq { imr_multiaddr: group, imr_interface: iface };
+    let m = libc::ip_mreq {
+        imr_multiaddr: group,
+        imr_interface: iface,
+    };
     sock::set_raw(fd, IPPROTO_IP, name, &m)
 }
 
 /// IPV6_ADD/DROP_MEMBERSHIP with a `struct ipv6_mreq`.
 pub fn set_membership6(fd: Fd, name: i32, group: libc::in6_addr, ifindex: u32) -> bool {
-    let m = libc::ipv6_mreq { ipv6mr_multiaddr: group, ipv6mr_interface: ifindex };
+    let m = libc::ipv6_mreq {
+        ipv6mr_multiaddr: group,
+        ipv6mr_interface: ifindex,
+    };
     sock::set_raw(fd, IPPROTO_IPV6, name, &m)
 }
 
@@ -107,7 +160,13 @@ extern "C" {
 pub fn parse_ipv6(s: &std::ffi::CStr) -> Option<libc::in6_addr> {
     let mut a = libc::in6_addr { s6_addr: [0; 16] };
     // SAFETY: NUL-terminated input; `a` is 16 writable bytes.
-    (unsafe { inet_pton(libc::AF_INET6, s.as_ptr(), &mut a as *mut _ as *mut libc::c_void) } == 1)
+    (unsafe {
+        inet_pton(
+            libc::AF_INET6,
+            s.as_ptr(),
+            &mut a as *mut _ as *mut libc::c_void,
+        )
+    } == 1)
         .then_some(a)
 }
 
@@ -121,13 +180,25 @@ mod tests {
         assert!(find(UDP_GET, b"ip-multicast-ttl").is_none());
         assert!(find(UDP_GET, b"linger").is_none());
         assert!(find(UDP_SET, b"error").is_none());
-        assert_eq!(find(UDP_GET, b"ipv6-multicast-hops").unwrap().opt, libc::IPV6_UNICAST_HOPS);
-        assert_eq!(special_get(b"ip-multicast-if\0x"), Some(Special::MulticastIf));
+        assert_eq!(
+            find(UDP_GET, b"ipv6-multicast-hops").unwrap().opt,
+            libc::IPV6_UNICAST_HOPS
+        );
+        assert_eq!(
+            special_get(b"ip-multicast-if\0x"),
+            Some(Special::MulticastIf)
+        );
         assert_eq!(special_get(b"ip-add-membership"), None);
-        assert_eq!(special_set(b"ipv6-drop-membership"), Some(Special::Membership6(libc::IPV6_DROP_MEMBERSHIP)));
+        assert_eq!(
+            special_set(b"ipv6-drop-membership"),
+            Some(Special::Membership6(libc::IPV6_DROP_MEMBERSHIP))
+        );
         for t in [UDP_GET, UDP_SET] {
             for opt in t {
-                assert!(special_set(opt.name.as_bytes()).is_none() && special_get(opt.name.as_bytes()).is_none());
+                assert!(
+                    special_set(opt.name.as_bytes()).is_none()
+                        && special_get(opt.name.as_bytes()).is_none()
+                );
             }
         }
     }
@@ -136,15 +207,22 @@ mod tests {
     fn multicast_calls() {
         let mut fd = sock::create(libc::AF_INET, libc::SOCK_DGRAM, 0).unwrap();
         assert_eq!(get_multicast_if(fd).unwrap().s_addr, 0);
-        let lo = libc::in_addr { s_addr: u32::from_ne_bytes([127, 0, 0, 1]) };
+        let lo = libc::in_addr {
+            s_addr: u32::from_ne_bytes([127, 0, 0, 1]),
+        };
         assert!(set_multicast_if(fd, lo));
         assert_eq!(get_multicast_if(fd).unwrap().s_addr, lo.s_addr);
-        let group = libc::in_addr { s_addr: u32::from_ne_bytes([239, 255, 0, 9]) };
+        let group = libc::in_addr {
+            s_addr: u32::from_ne_bytes([239, 255, 0, 9]),
+        };
         // dropping what was never joined fails
         assert!(!set_membership(fd, libc::IP_DROP_MEMBERSHIP, group, lo));
         let hops = find(UDP_SET, b"ipv6-unicast-hops").unwrap();
         assert!(!set(fd, hops, SetValue::Int(5)));
-        assert_eq!(get(fd, find(UDP_GET, b"broadcast").unwrap()), Some(Value::Bool(false)));
+        assert_eq!(
+            get(fd, find(UDP_GET, b"broadcast").unwrap()),
+            Some(Value::Bool(false))
+        );
         sock::destroy(&mut fd);
         assert!(get_multicast_if(fd).is_none());
         assert!(parse_ipv6(c"ff02::1").is_some());

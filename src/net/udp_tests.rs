@@ -2,13 +2,21 @@ use super::*;
 use crate::net::errors::TIMEOUT;
 
 fn tm(block: f64) -> Timeout {
-    Timeout { block, total: -1.0, start: crate::net::time::gettime() }
+    Timeout {
+        block,
+        total: -1.0,
+        start: crate::net::time::gettime(),
+    }
 }
 
 /// A bound IPv4 datagram socket on loopback and its address.
 fn bound() -> (Fd, SockAddr) {
     let fd = sock::create(libc::AF_INET, libc::SOCK_DGRAM, 0).unwrap();
-    let h = Hints { family: libc::AF_INET, socktype: libc::SOCK_DGRAM, flags: 0 };
+    let h = Hints {
+        family: libc::AF_INET,
+        socktype: libc::SOCK_DGRAM,
+        flags: 0,
+    };
     let a = getaddrinfo(Some(c"127.0.0.1"), Some(c"0"), h).unwrap()[0].addr;
     assert_eq!(sock::bind(fd, &a), DONE);
     (fd, sock::name(fd, false).unwrap())
@@ -77,11 +85,24 @@ fn big_sizes_follow_the_datagram() {
 fn unix_datagrams_above_the_cap_are_measured() {
     let mut fds = [0i32; 2];
     // SAFETY: fds is writable for two ints.
-    assert_eq!(unsafe { libc::socketpair(libc::AF_UNIX, libc::SOCK_DGRAM, 0, fds.as_mut_ptr()) }, 0);
+    assert_eq!(
+        unsafe { libc::socketpair(libc::AF_UNIX, libc::SOCK_DGRAM, 0, fds.as_mut_ptr()) },
+        0
+    );
     let big = vec![1u8; 100_000];
     let t = tm(1.0);
-    assert!(sock::set_int(fds[0], libc::SOL_SOCKET, libc::SO_SNDBUF, 1 << 20));
-    assert!(sock::set_int(fds[1], libc::SOL_SOCKET, libc::SO_RCVBUF, 1 << 20));
+    assert!(sock::set_int(
+        fds[0],
+        libc::SOL_SOCKET,
+        libc::SO_SNDBUF,
+        1 << 20
+    ));
+    assert!(sock::set_int(
+        fds[1],
+        libc::SOL_SOCKET,
+        libc::SO_RCVBUF,
+        1 << 20
+    ));
     assert_eq!(sock::send(fds[0], &big, &t), (100_000, DONE));
     assert_eq!(buffer_size(fds[1], 1 << 30, &t), Ok(100_000));
     assert_eq!(buffer_size(fds[1], 80_000, &t), Ok(80_000));
@@ -113,9 +134,18 @@ fn numeric_destinations() {
     assert_eq!(f, libc::AF_INET);
     let (f, _) = numeric_dest(c"::1", c"9", libc::AF_UNSPEC).unwrap();
     assert_eq!(f, libc::AF_INET6);
-    assert_eq!(numeric_dest(c"localhost", c"9", libc::AF_UNSPEC).err(), Some(libc::EAI_NONAME));
-    assert_eq!(numeric_dest(c"127.0.0.1", c"echo", libc::AF_UNSPEC).err(), Some(libc::EAI_NONAME));
-    assert_eq!(numeric_dest(c"::1", c"9", libc::AF_INET).err(), Some(-9 /* EAI_ADDRFAMILY */));
+    assert_eq!(
+        numeric_dest(c"localhost", c"9", libc::AF_UNSPEC).err(),
+        Some(libc::EAI_NONAME)
+    );
+    assert_eq!(
+        numeric_dest(c"127.0.0.1", c"echo", libc::AF_UNSPEC).err(),
+        Some(libc::EAI_NONAME)
+    );
+    assert_eq!(
+        numeric_dest(c"::1", c"9", libc::AF_INET).err(),
+        Some(-9 /* EAI_ADDRFAMILY */)
+    );
 }
 
 #[test]

@@ -106,16 +106,28 @@ pub fn open(l: State) {
     aux::add_to_group(l, UNCONNECTED, ANY);
     aux::add_to_group(l, CONNECTED, c"select{able}");
     aux::add_to_group(l, UNCONNECTED, c"select{able}");
-    l.set_funcs(&[(c"udp", global_udp), (c"udp4", global_udp4), (c"udp6", global_udp6)], 0);
+    l.set_funcs(
+        &[
+            (c"udp", global_udp),
+            (c"udp4", global_udp4),
+            (c"udp6", global_udp6),
+        ],
+        0,
+    );
 }
 
 /// `udp_create`: an unspec object owns no descriptor until first use.
 fn create(l: State, family: i32) -> i32 {
-    l.new_userdata(Udp { fd: INVALID, family, tm: Timeout::default() });
+    l.new_userdata(Udp {
+        fd: INVALID,
+        family,
+        tm: Timeout::default(),
+    });
     aux::set_class(l, UNCONNECTED, -1);
     if family != libc::AF_UNSPEC {
         if let Some(udp) = l.userdata_mut::<Udp>(-1) {
-            if let Some(e) = l.pure(|| ninet::try_create(&mut udp.fd, family, libc::SOCK_DGRAM, 0)) {
+            if let Some(e) = l.pure(|| ninet::try_create(&mut udp.fd, family, libc::SOCK_DGRAM, 0))
+            {
                 return fail(l, &e);
             }
         }

@@ -45,7 +45,9 @@ pub fn setoption(l: State, fd: Fd) -> c_int {
         Some(Special::MulticastIf) => {
             let address = l.check_cstr(3);
             let a = if address.to_bytes() == b"*" {
-                libc::in_addr { s_addr: libc::INADDR_ANY.to_be() }
+                libc::in_addr {
+                    s_addr: libc::INADDR_ANY.to_be(),
+                }
             } else {
                 match parse_ipv4(address) {
                     Some(a) => a,
@@ -57,10 +59,13 @@ pub fn setoption(l: State, fd: Fd) -> c_int {
         Some(Special::Membership(opt)) => {
             table_arg(l);
             let t = field_cstr(l, c"multiaddr", c"string 'multiaddr' field expected");
-            let group = parse_ipv4(t).unwrap_or_else(|| l.arg_error(3, c"invalid 'multiaddr' ip address"));
+            let group =
+                parse_ipv4(t).unwrap_or_else(|| l.arg_error(3, c"invalid 'multiaddr' ip address"));
             let t = field_cstr(l, c"interface", c"string 'interface' field expected");
             let iface = if t.to_bytes() == b"*" {
-                libc::in_addr { s_addr: libc::INADDR_ANY.to_be() }
+                libc::in_addr {
+                    s_addr: libc::INADDR_ANY.to_be(),
+                }
             } else {
                 parse_ipv4(t).unwrap_or_else(|| l.arg_error(3, c"invalid 'interface' ip address"))
             };
@@ -69,7 +74,8 @@ pub fn setoption(l: State, fd: Fd) -> c_int {
         Some(Special::Membership6(opt)) => {
             table_arg(l);
             let t = field_cstr(l, c"multiaddr", c"string 'multiaddr' field expected");
-            let group = uo::parse_ipv6(t).unwrap_or_else(|| l.arg_error(3, c"invalid 'multiaddr' ip address"));
+            let group = uo::parse_ipv6(t)
+                .unwrap_or_else(|| l.arg_error(3, c"invalid 'multiaddr' ip address"));
             l.push_str("interface");
             l.get_table(3);
             let mut ifindex = 0u32;
