@@ -22,7 +22,9 @@
 #                              port. Its final receivefrom() then waits on
 #                              that new port, which the client never targets,
 #                              so the server is ended by its timeout -- the
-#                              reference C core does exactly the same; the
+#                              reference C core does exactly the same (its
+#                              stdout is line-buffered with stdbuf so the
+#                              killed server's lines survive); the
 #                              server's output (ports masked) must equal the
 #                              reference's, line for line.
 # Last line: "N passed, M failed"; exit status non-zero on any failure.
@@ -53,7 +55,7 @@ result() { # name ok detail-file...
 pair() {
   cat >"$tmp/pair.sh" <<EOS
 cd "$UP"
-timeout 6 $interp udpconnectsrvr.lua >"$2.srv" 2>&1 &
+timeout 6 stdbuf -oL $interp udpconnectsrvr.lua >"$2.srv" 2>&1 &
 spid=\$!
 i=0
 while [ \$i -lt 50 ] && ! grep -q '^getsockname' "$2.srv"; do sleep 0.1; i=\$((i+1)); done
