@@ -136,8 +136,7 @@ for _, args in ipairs {
   { -5 }, { "1.5" }, { nil, "t" }, { 1, "" }, { 1, "x" }, { "x" }, { {} }, { 1, {} }, { 1, 2 },
 } do
   local o = socket.udp()
-  local n = select("#", table.unpack and table.unpack(args) or unpack(args))
-  T.show("settimeout" .. n, o.settimeout, o, args[1], args[2])
+  T.show("settimeout " .. tostring(args[1]) .. " " .. tostring(args[2]), o.settimeout, o, args[1], args[2])
   T.show("  gettimeout", o.gettimeout, o)
 end
 print("settimeout bad mode method", pcall(function() return un:settimeout(1, "x") end))
@@ -175,8 +174,8 @@ end
 -- setpeername and "*"
 local function pn(o, ...)
   T.show("setpeername", o.setpeername, o, ...)
-  local a, p, f = o:getpeername()
-  print("  ->", cls(o), a, type(p), f, o:getfamily())
+  local ok, a, p, f = pcall(o.getpeername, o)
+  print("  ->", cls(o), ok, ok and a or "", type(p), f, o:getfamily())
 end
 pn(socket.udp(), "127.0.0.1", 9)
 pn(socket.udp(), "::1", "9")
@@ -215,6 +214,34 @@ do
 end
 print("setpeername method", pcall(function() return un:setpeername() end))
 print("setpeername method", pcall(function() return un:setpeername("127.0.0.1") end))
+-- descriptors moved between objects with getfd/setfd, and bogus ones
+do
+  local a = socket.udp4(); assert(a:setsockname("127.0.0.1", 0))
+  local fd = a:getfd(); a:setfd(-1)
+  T.show("stolen: old getsockname", a.getsockname, a)
+  local b = socket.udp(); b:setfd(fd)
+  local h, p, f = b:getsockname()
+  print("stolen: new getsockname", h, type(p), f, b:getfamily())
+  T.show("stolen: sendto own", b.sendto, b, "self", "127.0.0.1", p)
+  b:settimeout(1)
+  local d, i = b:receivefrom()
+  print("stolen: receivefrom", d, i)
+  b:close(); a:close()
+  local z = socket.udp4()
+  local real = z:getfd()
+  z:setfd(99999)
+  T.show("bogus receive", z.receive, z)
+  T.show("bogus receivefrom", z.receivefrom, z)
+  T.show("bogus sendto", z.sendto, z, "x", "127.0.0.1", "9")
+  T.show("bogus getsockname", z.getsockname, z)
+  T.show("bogus setpeername", z.setpeername, z, "127.0.0.1", "9")
+  print("  class", cls(z))
+  T.show("bogus setpeername *", z.setpeername, z, "*")
+  T.show("bogus setoption", z.setoption, z, "broadcast", true)
+  T.show("bogus close", z.close, z)
+  T.show("bogus getfd", z.getfd, z)
+  z:setfd(real); z:close()
+end
 un:close(); co:close()
 collectgarbage()
 print("done")
