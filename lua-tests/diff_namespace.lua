@@ -6,9 +6,7 @@ local core = require "socket.core"
 -- Namespace entries whose implementation is a later, still open issue. They
 -- are named here (identically for both cores) instead of silently differing;
 -- each issue that lands removes its names from this list.
-local PENDING = {
-  udp = 4, udp4 = 4, udp6 = 4,
-}
+local PENDING = {}
 local DNS_PENDING = {}
 local pend = {}
 for k, v in pairs(PENDING) do pend[#pend + 1] = k .. "#" .. v end

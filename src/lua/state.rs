@@ -170,6 +170,17 @@ impl State {
             (!p.is_null()).then(|| std::slice::from_raw_parts(p as *const u8, len))
         }
     }
+    /// `lua_tostring` as the C string it is (up to an embedded NUL, as C
+    /// code sees it); `None` when the value is not a string or number.
+    #[inline]
+    pub fn to_cstr<'a>(self, idx: c_int) -> Option<&'a CStr> {
+        // SAFETY: valid state; Lua returns a NUL-terminated string that stays
+        // alive while the value is on the stack (callers keep it there).
+        unsafe {
+            let p = lua_tolstring(self.0, idx, core::ptr::null_mut());
+            (!p.is_null()).then(|| CStr::from_ptr(p))
+        }
+    }
     #[inline]
     pub fn to_userdata(self, idx: c_int) -> *mut c_void {
         // SAFETY: as above.
@@ -222,25 +233,6 @@ impl State {
             (!p.is_null()).then(|| std::slice::from_raw_parts(p as *const u8, len))
         }
     }
-    /// `luaL_checktype`: the host's `T expected, got U` (5.3+ name `U` after
-    /// a `__name` metafield).
-    #[inline]
-    pub fn check_type(self, arg: c_int, t: LuaType) {
-        let raw = match t {
-            LuaType::None => LUA_TNONE,
-            LuaType::Nil => LUA_TNIL,
-            LuaType::Boolean => LUA_TBOOLEAN,
-            LuaType::LightUserdata => LUA_TLIGHTUSERDATA,
-            LuaType::Number => LUA_TNUMBER,
-            LuaType::String => LUA_TSTRING,
-            LuaType::Table => LUA_TTABLE,
-            LuaType::Function => LUA_TFUNCTION,
-            LuaType::Userdata => LUA_TUSERDATA,
-            LuaType::Thread => 8,
-        };
-        // SAFETY: as above.
-        unsafe { luaL_checktype(self.0, arg, raw) }
-    }
     /// `luaL_checkstring` as the C string it is (Lua strings always carry a
     /// terminating NUL; embedded NULs end it early, as in C).
     #[inline]
@@ -283,6 +275,25 @@ impl State {
         // SAFETY: a live full userdata of T's size, aligned for any C type; it
         // stays alive while on the stack (callers keep it there for 'a).
         (!p.is_null()).then(|| unsafe { &mut *p })
+    }
+    /// `luaL_checktype`: the host's `T expected, got U` (5.3+ name `U` after
+    /// a `__name` metafield).
+    #[inline]
+    pub fn check_type(self, arg: c_int, t: LuaType) {
+        let raw = match t {
+            LuaType::None => LUA_TNONE,
+            LuaType::Nil => LUA_TNIL,
+            LuaType::Boolean => LUA_TBOOLEAN,
+            LuaType::LightUserdata => LUA_TLIGHTUSERDATA,
+            LuaType::Number => LUA_TNUMBER,
+            LuaType::String => LUA_TSTRING,
+            LuaType::Table => LUA_TTABLE,
+            LuaType::Function => LUA_TFUNCTION,
+            LuaType::Userdata => LUA_TUSERDATA,
+            LuaType::Thread => 8,
+        };
+        // SAFETY: as above.
+        unsafe { luaL_checktype(self.0, arg, raw) }
     }
     #[inline]
     pub fn check_any(self, arg: c_int) {

@@ -1,7 +1,6 @@
 //! Plain Rust, no Lua: the system side of LuaSocket (time, sockets, name
 //! resolution, waiting, error strings). Everything here is unit-testable
 //! without an interpreter.
-pub mod poll;
 pub mod buffer;
 pub mod cast;
 pub mod errors;
@@ -9,8 +8,11 @@ pub mod inet;
 pub mod options;
 pub mod resolve;
 pub mod sock;
+pub mod poll;
 pub mod time;
 pub mod timeout;
+pub mod udp;
+pub mod udp_options;
 
 /// Ignore `SIGPIPE` process-wide, as the C core does on every load, so a write
 /// to a closed peer reports `closed` instead of killing the host.

@@ -10,10 +10,12 @@ mod base;
 pub mod buffer;
 mod dns;
 mod except;
-mod select;
 pub mod inet;
 pub mod options;
 pub mod tcp;
+pub mod udp;
+mod udp_options;
+mod select;
 
 /// `_VERSION` exactly as the 3.1.0 release reports it (sic).
 pub const VERSION: &str = "LuaSocket 3.0.0";
@@ -48,6 +50,7 @@ pub fn open(l: State) -> c_int {
     // tcp.c
     tcp::open(l);
     // udp.c
+    udp::open(l);
     l.push_str("_DATAGRAMSIZE");
     l.push_integer(DATAGRAMSIZE);
     l.raw_set(-3);
