@@ -6,7 +6,9 @@
 set -e
 cd "$(dirname "$0")/.."
 
-PKGS="lua5.1 lua5.2 lua5.3 lua5.4 luajit liblua5.1-0-dev liblua5.2-dev liblua5.3-dev liblua5.4-dev libluajit-5.1-dev lua-socket gcc make iproute2 util-linux dpkg-dev"
+# lua-sec, lua-copas, openssl and python3 (+ pyftpdlib from PyPI) serve the
+# real-user tests (LuaSec, copas, http/smtp/ftp against local servers).
+PKGS="lua5.1 lua5.2 lua5.3 lua5.4 luajit liblua5.1-0-dev liblua5.2-dev liblua5.3-dev liblua5.4-dev libluajit-5.1-dev lua-socket lua-sec lua-copas openssl gcc make iproute2 util-linux dpkg-dev coreutils"
 missing=""
 for p in $PKGS; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "ok installed" || missing="$missing $p"
@@ -16,11 +18,15 @@ UPSTREAM=.cache/upstream/luasocket-3.1.0
 need_src=0
 [ -f "$UPSTREAM/test/testclnt.lua" ] || need_src=1
 
-if [ -z "$missing" ] && [ $need_src = 0 ]; then exit 0; fi
+need_py=0
+command -v python3 >/dev/null 2>&1 && python3 -c "import pyftpdlib" 2>/dev/null || need_py=1
+
+if [ -z "$missing" ] && [ $need_src = 0 ] && [ $need_py = 0 ]; then exit 0; fi
 
 if [ "$(id -u)" != 0 ]; then
   echo "deps: missing Debian packages:$missing" >&2
   [ $need_src = 1 ] && echo "deps: and upstream's source (apt-get source --download-only lua-socket)" >&2
+  [ $need_py = 1 ] && echo "deps: and python3 with pyftpdlib (pip install pyftpdlib)" >&2
   echo "deps: run 'sudo make deps' (or install them yourself), then re-run." >&2
   exit 1
 fi
@@ -30,6 +36,16 @@ if [ -n "$missing" ]; then
   echo "deps: installing$missing"
   apt-get update -qq >/dev/null
   apt-get install -y -qq --no-install-recommends $missing >/dev/null
+fi
+
+if [ $need_py = 1 ]; then
+  if ! command -v python3 >/dev/null 2>&1; then
+    apt-get install -y -qq --no-install-recommends python3 python3-pip >/dev/null
+  fi
+  python3 -m pip install -q pyftpdlib >/dev/null 2>&1 ||
+    python3 -m pip install -q --break-system-packages pyftpdlib >/dev/null 2>&1 ||
+    apt-get install -y -qq --no-install-recommends python3-pyftpdlib >/dev/null
+  python3 -c "import pyftpdlib" || { echo "deps: could not install pyftpdlib" >&2; exit 1; }
 fi
 
 if [ $need_src = 1 ]; then

@@ -3,7 +3,8 @@
 #   1. cargo tests on every ABI (unit tests + the boundary inside a real
 #      interpreter + header freshness),
 #   2. every lua-tests/*.lua on every version (differential vs the C core),
-#   3. upstream's own test suite against the DEBUG builds,
+#   3. upstream's own test programs (testsrvr/testclnt against the DEBUG
+#      builds, the udp scripts, mimetest/ltn12test),
 #   4. the C-host test.
 # Each section reports "N passed, M failed"; the last line sums them up.
 cd "$(dirname "$0")/.."
@@ -42,10 +43,11 @@ total_pass=$((total_pass+p)); total_fail=$((total_fail+f))
 section "lua-tests (every file, every version)"
 sh lua-tests/run.sh $VERSIONS >"$log" 2>&1; grep -v '^PASS' "$log"; tally lua-tests
 
-if [ -f src/socket/tcp.rs ]; then
-  section "upstream test suite (DEBUG builds, private network namespace)"
-  sh scripts/upstream-suite.sh $VERSIONS >"$log" 2>&1; cat "$log"; tally upstream
-fi
+section "upstream testsrvr.lua + testclnt.lua (DEBUG builds, private network namespace)"
+sh scripts/upstream-suite.sh $VERSIONS >"$log" 2>&1; cat "$log"; tally upstream
+
+section "upstream udp scripts (private network namespace)"
+sh scripts/upstream-udp.sh $VERSIONS >"$log" 2>&1; cat "$log"; tally upstream-udp
 
 section "upstream mimetest.lua and ltn12test.lua"
 sh scripts/upstream-mime.sh $VERSIONS >"$log" 2>&1; cat "$log"; tally upstream-mime
