@@ -44,7 +44,7 @@ luasocket::lua_fn! {
 /// Keeps the status of the protected chunk call.
 struct Status;
 impl Cont for Status {
-    unsafe fn finish(_l: *mut lua_State, status: c_int) -> c_int {
+    fn finish(_l: State, status: c_int) -> c_int {
         status
     }
 }

@@ -4,7 +4,7 @@
 //! false`) that marks tables raised by `try`. `protect` runs its function
 //! with a continuation so that, on 5.2+, the function may yield through it.
 //! These are pure stack manipulation; no Rust value is ever alive here.
-use crate::lua::ffi::{lua_State, Cont, LUA_MULTRET, LUA_OK, LUA_YIELD};
+use crate::lua::ffi::{Cont, LUA_MULTRET, LUA_OK, LUA_YIELD};
 use crate::lua::{LuaType, State};
 use std::os::raw::c_int;
 
@@ -79,9 +79,7 @@ crate::lua_fn! {
 struct Finish;
 
 impl Cont for Finish {
-    unsafe fn finish(raw: *mut lua_State, status: c_int) -> c_int {
-        // SAFETY: called by the interpreter (or by `protected`) with its state.
-        let l = unsafe { State::from_raw(raw) };
+    fn finish(l: State, status: c_int) -> c_int {
         if status == LUA_OK || status == LUA_YIELD {
             return l.top();
         }

@@ -126,5 +126,5 @@ pub unsafe fn luaL_getmetatable(L: *mut lua_State, name: *const c_char) {
 /// The second half of a protected call that may be resumed after a yield
 /// (`lua_pcallk` on 5.2+): `finish` receives the call's status.
 pub trait Cont {
-    unsafe fn finish(L: *mut lua_State, status: c_int) -> c_int;
+    fn finish(l: crate::lua::State, status: c_int) -> c_int;
 }

@@ -73,5 +73,5 @@ pub unsafe fn luaL_setfuncs(L: *mut lua_State, mut l: *const luaL_Reg, nup: c_in
 #[inline]
 pub unsafe fn lua_pcall_cont<C: super::Cont>(L: *mut lua_State, nargs: c_int, nresults: c_int) -> c_int {
     let status = lua_pcall(L, nargs, nresults, 0);
-    C::finish(L, status)
+    C::finish(crate::lua::State::from_raw(L), status)
 }

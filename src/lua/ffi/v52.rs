@@ -54,7 +54,7 @@ pub unsafe fn lua_newuserdata_(L: *mut lua_State, sz: usize) -> *mut c_void {
 unsafe extern "C-unwind" fn cont_trampoline<C: Cont>(L: *mut lua_State) -> c_int {
     let mut ctx: c_int = 0;
     let status = lua_getctx(L, &mut ctx);
-    C::finish(L, status)
+    C::finish(crate::lua::State::from_raw(L), status)
 }
 
 /// `lua_pcallk` whose continuation (after a yield inside the callee) and
@@ -62,5 +62,5 @@ unsafe extern "C-unwind" fn cont_trampoline<C: Cont>(L: *mut lua_State) -> c_int
 #[inline]
 pub unsafe fn lua_pcall_cont<C: Cont>(L: *mut lua_State, nargs: c_int, nresults: c_int) -> c_int {
     let status = lua_pcallk(L, nargs, nresults, 0, 0, Some(cont_trampoline::<C>));
-    C::finish(L, status)
+    C::finish(crate::lua::State::from_raw(L), status)
 }

@@ -90,7 +90,7 @@ unsafe extern "C-unwind" fn cont_trampoline<C: Cont>(
     status: c_int,
     _ctx: lua_KContext,
 ) -> c_int {
-    C::finish(L, status)
+    C::finish(crate::lua::State::from_raw(L), status)
 }
 
 /// `lua_pcallk` whose continuation (after a yield inside the callee) and
@@ -98,5 +98,5 @@ unsafe extern "C-unwind" fn cont_trampoline<C: Cont>(
 #[inline]
 pub unsafe fn lua_pcall_cont<C: Cont>(L: *mut lua_State, nargs: c_int, nresults: c_int) -> c_int {
     let status = lua_pcallk(L, nargs, nresults, 0, 0, Some(cont_trampoline::<C>));
-    C::finish(L, status)
+    C::finish(crate::lua::State::from_raw(L), status)
 }
