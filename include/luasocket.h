@@ -15,6 +15,8 @@ extern "C" {
  Called by `require "socket.core"` (via `package.cpath`), or directly by a C
  host that links the static library, e.g. with `luaL_requiref(L,
  "socket.core", luaopen_socket_core, 0)`.
+ # Safety
+ `L` must be a valid Lua state of the ABI this library was built for.
  */
 int luaopen_socket_core(lua_State *L);
 
@@ -24,6 +26,8 @@ int luaopen_socket_core(lua_State *L);
  Called by `require "mime.core"` (via `package.cpath`, from the same shared
  library installed as `mime/core.so`), or directly by a C host, e.g. with
  `luaL_requiref(L, "mime.core", luaopen_mime_core, 0)`.
+ # Safety
+ `L` must be a valid Lua state of the ABI this library was built for.
  */
 int luaopen_mime_core(lua_State *L);
 

@@ -9,6 +9,8 @@ use std::os::raw::c_int;
 /// Called by `require "socket.core"` (via `package.cpath`), or directly by a C
 /// host that links the static library, e.g. with `luaL_requiref(L,
 /// "socket.core", luaopen_socket_core, 0)`.
+/// # Safety
+/// `L` must be a valid Lua state of the ABI this library was built for.
 #[no_mangle]
 pub unsafe extern "C-unwind" fn luaopen_socket_core(L: *mut lua_State) -> c_int {
     // SAFETY: the interpreter calls a C function with a valid state.
@@ -20,6 +22,8 @@ pub unsafe extern "C-unwind" fn luaopen_socket_core(L: *mut lua_State) -> c_int 
 /// Called by `require "mime.core"` (via `package.cpath`, from the same shared
 /// library installed as `mime/core.so`), or directly by a C host, e.g. with
 /// `luaL_requiref(L, "mime.core", luaopen_mime_core, 0)`.
+/// # Safety
+/// `L` must be a valid Lua state of the ABI this library was built for.
 #[no_mangle]
 pub unsafe extern "C-unwind" fn luaopen_mime_core(L: *mut lua_State) -> c_int {
     // SAFETY: the interpreter calls a C function with a valid state.

@@ -132,6 +132,9 @@ impl State {
 /// Runs `work` under `catch_unwind`. On a panic the payload's message is copied
 /// into a fixed array and the payload dropped here, so the caller's frame holds
 /// nothing with a destructor when it raises.
+// The error is a fixed array on purpose: no heap value may be alive when
+// the caller raises.
+#[allow(clippy::result_large_err)]
 #[inline]
 fn run_caught<T>(work: impl FnOnce() -> T) -> Result<T, PanicText> {
     match catch_unwind(AssertUnwindSafe(work)) {

@@ -23,6 +23,7 @@ pub use state::{LuaType, State};
 macro_rules! lua_fn {
     ($(#[$m:meta])* $vis:vis fn $name:ident($l:ident) $body:block) => {
         $(#[$m])*
+        #[allow(clippy::missing_safety_doc)] // called by the interpreter only
         $vis unsafe extern "C-unwind" fn $name(
             raw: *mut $crate::lua::ffi::lua_State,
         ) -> ::std::os::raw::c_int {

@@ -344,11 +344,6 @@ impl State {
         drop(ManuallyDrop::into_inner(v));
     }
     #[inline]
-    pub fn push_lightuserdata(self, p: *mut c_void) {
-        // SAFETY: as above.
-        unsafe { lua_pushlightuserdata(self.0, p) }
-    }
-    #[inline]
     pub fn push_cfunction(self, f: lua_CFunction) {
         // SAFETY: as above.
         unsafe { lua_pushcfunction(self.0, f) }
