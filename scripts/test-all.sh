@@ -37,6 +37,9 @@ for feat in lua51 lua52 lua53 lua54 luajit; do
     p=$((p+${r%%:*})); f=$((f+${r##*:}))
   done
 done
+if cargo clippy -q --features lua54 --target-dir target/test -- -D warnings >"$log" 2>&1; then
+  p=$((p+1)); echo "PASS clippy (lua54, -D warnings)"
+else f=$((f+1)); echo "FAIL clippy:"; head -n 30 "$log"; fi
 echo "cargo: $p passed, $f failed"
 total_pass=$((total_pass+p)); total_fail=$((total_fail+f))
 
