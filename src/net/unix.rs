@@ -43,7 +43,10 @@ pub fn address(path: &CStr) -> Option<SockAddr> {
 pub fn path_of(a: &SockAddr) -> &[u8] {
     // SAFETY: sockaddr_storage is larger than sockaddr_un; plain bytes.
     let raw = unsafe {
-        std::slice::from_raw_parts((&a.storage as *const _ as *const u8).add(SUN_OFFSET), SUN_PATH)
+        std::slice::from_raw_parts(
+            (&a.storage as *const _ as *const u8).add(SUN_OFFSET),
+            SUN_PATH,
+        )
     };
     match raw.iter().position(|&b| b == 0) {
         Some(n) => &raw[..n],
@@ -110,7 +113,8 @@ impl Io for DevIo {
         }
         loop {
             // SAFETY: buf is writable for its length.
-            let got = unsafe { libc::read(self.0, buf.as_mut_ptr() as *mut libc::c_void, buf.len()) };
+            let got =
+                unsafe { libc::read(self.0, buf.as_mut_ptr() as *mut libc::c_void, buf.len()) };
             if got > 0 {
                 return (got as usize, DONE);
             }
@@ -134,7 +138,8 @@ impl Io for DevIo {
         }
         loop {
             // SAFETY: data is valid for its length.
-            let put = unsafe { libc::write(self.0, data.as_ptr() as *const libc::c_void, data.len()) };
+            let put =
+                unsafe { libc::write(self.0, data.as_ptr() as *const libc::c_void, data.len()) };
             if put >= 0 {
                 return (put as usize, DONE);
             }
@@ -170,7 +175,12 @@ pub fn create(socktype: i32) -> Result<Fd, i32> {
 }
 
 const fn opt(name: &'static str, kind: Kind, opt: i32) -> Opt {
-    Opt { name, kind, level: libc::SOL_SOCKET, opt }
+    Opt {
+        name,
+        kind,
+        level: libc::SOL_SOCKET,
+        opt,
+    }
 }
 
 /// unixstream.c's `optset`.
@@ -216,7 +226,11 @@ mod tests {
         assert_eq!(sock::bind(srv, &addr), DONE);
         assert_eq!(sock::listen(srv, 4), DONE);
         assert_eq!(path_of(&sockname(srv).unwrap()), path.to_bytes());
-        let tm = Timeout { block: 1.0, total: -1.0, start: crate::net::time::gettime() };
+        let tm = Timeout {
+            block: 1.0,
+            total: -1.0,
+            start: crate::net::time::gettime(),
+        };
         let mut cli = create(libc::SOCK_STREAM).unwrap();
         assert_eq!(sock::connect(cli, &addr, &tm), DONE);
         assert_eq!(path_of(&sockname(cli).unwrap()), b"");
@@ -224,7 +238,11 @@ mod tests {
         assert_eq!(StreamIo(cli).send(b"hi", &tm), (2, DONE));
         let mut b = [0u8; 8];
         assert_eq!(StreamIo(acc).recv(&mut b, &tm), (2, DONE));
-        let zero = Timeout { block: 0.0, total: -1.0, start: 0.0 };
+        let zero = Timeout {
+            block: 0.0,
+            total: -1.0,
+            start: 0.0,
+        };
         assert_eq!(StreamIo(acc).recv(&mut b, &zero), (0, TIMEOUT));
         for fd in [&mut cli, &mut acc, &mut srv] {
             sock::destroy(fd);
@@ -244,7 +262,10 @@ mod tests {
         assert_eq!(send(s, b"abc", Some(&addr), &tm), (3, DONE));
         let mut from = SockAddr::empty();
         let mut b = [0u8; 8];
-        assert_eq!(crate::net::udp::recv(r, &mut b, Some(&mut from), &tm), (3, DONE));
+        assert_eq!(
+            crate::net::udp::recv(r, &mut b, Some(&mut from), &tm),
+            (3, DONE)
+        );
         assert_eq!(path_of(&from), b"");
         let gone = address(c"/nonexistent/x").unwrap();
         assert_eq!(send(s, b"x", Some(&gone), &tm), (0, libc::ENOENT));

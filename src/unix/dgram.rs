@@ -265,7 +265,13 @@ enum Fail {
 
 /// `socket_recv{,from}` read as unixdgram.c does: zero bytes (`CLOSED`,
 /// also on a closed object) is an empty datagram.
-fn recv_into(fd: Fd, buf: &mut [u8], from: &mut SockAddr, with_from: bool, tm: &Timeout) -> Result<usize, Fail> {
+fn recv_into(
+    fd: Fd,
+    buf: &mut [u8],
+    from: &mut SockAddr,
+    with_from: bool,
+    tm: &Timeout,
+) -> Result<usize, Fail> {
     match nudp::recv(fd, buf, with_from.then_some(from), tm) {
         (n, DONE | CLOSED) => Ok(n),
         (_, e) => Err(Fail::Code(e)),

@@ -6,9 +6,9 @@ use crate::lua::State;
 use crate::net::buffer::LazyBuffer;
 use crate::net::errors::{socket_strerror, ErrText, DONE};
 use crate::net::sock;
-use crate::net::unix as nunix;
 use crate::net::sock::Fd;
 use crate::net::timeout::Timeout;
+use crate::net::unix as nunix;
 use crate::socket::aux;
 use std::ffi::CStr;
 use std::os::raw::c_int;
@@ -31,7 +31,11 @@ pub struct Stream {
 
 impl Stream {
     fn new(fd: Fd) -> Stream {
-        Stream { fd, tm: Timeout::default(), buf: LazyBuffer::new() }
+        Stream {
+            fd,
+            tm: Timeout::default(),
+            buf: LazyBuffer::new(),
+        }
     }
 }
 
@@ -72,7 +76,9 @@ fn err_text(code: i32) -> ErrText {
 /// the reference closes the descriptor on any failure of the call itself,
 /// but not when the path is too long. `Err` is the text to return.
 fn attach(fd: &mut Fd, tm: &mut Timeout, path: &CStr, connect: bool) -> Result<(), ErrText> {
-    let Some(addr) = nunix::address(path) else { return Err(ErrText::new(b"path too long")) };
+    let Some(addr) = nunix::address(path) else {
+        return Err(ErrText::new(b"path too long"));
+    };
     let err = if connect {
         tm.mark_start();
         sock::connect(*fd, &addr, tm)
