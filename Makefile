@@ -41,7 +41,7 @@ LUA_LIBDIR ?= $(PREFIX)/lib/lua/$(LUA_ABI_DIR)
 OUT := build/$(VARIANT)
 TARGET_DIR := target/$(VARIANT)
 SO := $(TARGET_DIR)/release/libluasocket.so
-MODULES := socket/core.so mime/core.so
+MODULES := socket/core.so mime/core.so socket/unix.so socket/serial.so
 
 .PHONY: all build all-lua install test demo header clean deps lua-tests cargo-test c-host conformance FORCE
 

@@ -31,6 +31,27 @@ int luaopen_socket_core(lua_State *L);
  */
 int luaopen_mime_core(lua_State *L);
 
+/*
+ Opens `socket.unix`: pushes the module table (`stream`, `dgram`, their
+ aliases `tcp` and `udp`, and `__call`; the table is its own metatable,
+ so calling it creates a stream socket) and returns 1.
+
+ Called by `require "socket.unix"` (via `package.cpath`, from the same
+ shared library installed as `socket/unix.so`), or directly by a C host,
+ e.g. with `luaL_requiref(L, "socket.unix", luaopen_socket_unix, 0)`.
+ */
+int luaopen_socket_unix(lua_State *L);
+
+/*
+ Opens `socket.serial`: registers the `serial{client}` class, pushes the
+ constructor function `serial(path)` (the module value) and returns 1.
+
+ Called by `require "socket.serial"` (via `package.cpath`, from the same
+ shared library installed as `socket/serial.so`), or directly by a C host,
+ e.g. with `luaL_requiref(L, "socket.serial", luaopen_socket_serial, 0)`.
+ */
+int luaopen_socket_serial(lua_State *L);
+
 #ifdef __cplusplus
 }  // extern "C"
 #endif  // __cplusplus

@@ -29,3 +29,28 @@ pub unsafe extern "C-unwind" fn luaopen_mime_core(L: *mut lua_State) -> c_int {
     // SAFETY: the interpreter calls a C function with a valid state.
     crate::mime::open(unsafe { State::from_raw(L) })
 }
+
+/// Opens `socket.unix`: pushes the module table (`stream`, `dgram`, their
+/// aliases `tcp` and `udp`, and `__call`; the table is its own metatable,
+/// so calling it creates a stream socket) and returns 1.
+///
+/// Called by `require "socket.unix"` (via `package.cpath`, from the same
+/// shared library installed as `socket/unix.so`), or directly by a C host,
+/// e.g. with `luaL_requiref(L, "socket.unix", luaopen_socket_unix, 0)`.
+#[no_mangle]
+pub unsafe extern "C-unwind" fn luaopen_socket_unix(L: *mut lua_State) -> c_int {
+    // SAFETY: the interpreter calls a C function with a valid state.
+    crate::unix::open_unix(unsafe { State::from_raw(L) })
+}
+
+/// Opens `socket.serial`: registers the `serial{client}` class, pushes the
+/// constructor function `serial(path)` (the module value) and returns 1.
+///
+/// Called by `require "socket.serial"` (via `package.cpath`, from the same
+/// shared library installed as `socket/serial.so`), or directly by a C host,
+/// e.g. with `luaL_requiref(L, "socket.serial", luaopen_socket_serial, 0)`.
+#[no_mangle]
+pub unsafe extern "C-unwind" fn luaopen_socket_serial(L: *mut lua_State) -> c_int {
+    // SAFETY: the interpreter calls a C function with a valid state.
+    crate::unix::open_serial(unsafe { State::from_raw(L) })
+}

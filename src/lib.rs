@@ -14,5 +14,6 @@ pub mod lua;
 pub mod mime;
 pub mod net;
 pub mod socket;
+pub mod unix;
 
 pub use entry::*;

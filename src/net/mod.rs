@@ -13,6 +13,7 @@ pub mod time;
 pub mod timeout;
 pub mod udp;
 pub mod udp_options;
+pub mod unix;
 
 /// Ignore `SIGPIPE` process-wide, as the C core does on every load, so a write
 /// to a closed peer reports `closed` instead of killing the host.
