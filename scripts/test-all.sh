@@ -52,6 +52,9 @@ sh scripts/upstream-suite.sh $VERSIONS >"$log" 2>&1; cat "$log"; tally upstream
 section "upstream udp scripts (private network namespace)"
 sh scripts/upstream-udp.sh $VERSIONS >"$log" 2>&1; cat "$log"; tally upstream-udp
 
+section "upstream unix stream/dgram scripts (private mount namespace)"
+sh scripts/upstream-unix.sh $VERSIONS >"$log" 2>&1; cat "$log"; tally upstream-unix
+
 section "upstream mimetest.lua and ltn12test.lua"
 sh scripts/upstream-mime.sh $VERSIONS >"$log" 2>&1; cat "$log"; tally upstream-mime
 
@@ -67,6 +70,7 @@ done
 stage=$(mktemp -d)
 if make --no-print-directory install LUA=5.3 PREFIX=/usr DESTDIR="$stage" >/dev/null &&
    [ -f "$stage/usr/lib/lua/5.3/socket/core.so" ] && [ -f "$stage/usr/lib/lua/5.3/mime/core.so" ] &&
+   [ -f "$stage/usr/lib/lua/5.3/socket/unix.so" ] && [ -f "$stage/usr/lib/lua/5.3/socket/serial.so" ] &&
    make --no-print-directory install LUA=luajit DESTDIR="$stage" LUA_LIBDIR=/opt/lj >/dev/null &&
    [ -f "$stage/opt/lj/socket/core.so" ] &&
    make --no-print-directory install LUA=luajit DESTDIR="$stage" >/dev/null &&
