@@ -15,6 +15,7 @@ extern "C" {
  Called by `require "socket.core"` (via `package.cpath`), or directly by a C
  host that links the static library, e.g. with `luaL_requiref(L,
  "socket.core", luaopen_socket_core, 0)`.
+
  # Safety
  `L` must be a valid Lua state of the ABI this library was built for.
  */
@@ -26,6 +27,7 @@ int luaopen_socket_core(lua_State *L);
  Called by `require "mime.core"` (via `package.cpath`, from the same shared
  library installed as `mime/core.so`), or directly by a C host, e.g. with
  `luaL_requiref(L, "mime.core", luaopen_mime_core, 0)`.
+
  # Safety
  `L` must be a valid Lua state of the ABI this library was built for.
  */
@@ -39,6 +41,9 @@ int luaopen_mime_core(lua_State *L);
  Called by `require "socket.unix"` (via `package.cpath`, from the same
  shared library installed as `socket/unix.so`), or directly by a C host,
  e.g. with `luaL_requiref(L, "socket.unix", luaopen_socket_unix, 0)`.
+
+ # Safety
+ `L` must be a valid Lua state of the ABI this library was built for.
  */
 int luaopen_socket_unix(lua_State *L);
 
@@ -49,6 +54,9 @@ int luaopen_socket_unix(lua_State *L);
  Called by `require "socket.serial"` (via `package.cpath`, from the same
  shared library installed as `socket/serial.so`), or directly by a C host,
  e.g. with `luaL_requiref(L, "socket.serial", luaopen_socket_serial, 0)`.
+
+ # Safety
+ `L` must be a valid Lua state of the ABI this library was built for.
  */
 int luaopen_socket_serial(lua_State *L);
 

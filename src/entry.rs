@@ -9,6 +9,7 @@ use std::os::raw::c_int;
 /// Called by `require "socket.core"` (via `package.cpath`), or directly by a C
 /// host that links the static library, e.g. with `luaL_requiref(L,
 /// "socket.core", luaopen_socket_core, 0)`.
+///
 /// # Safety
 /// `L` must be a valid Lua state of the ABI this library was built for.
 #[no_mangle]
@@ -22,6 +23,7 @@ pub unsafe extern "C-unwind" fn luaopen_socket_core(L: *mut lua_State) -> c_int 
 /// Called by `require "mime.core"` (via `package.cpath`, from the same shared
 /// library installed as `mime/core.so`), or directly by a C host, e.g. with
 /// `luaL_requiref(L, "mime.core", luaopen_mime_core, 0)`.
+///
 /// # Safety
 /// `L` must be a valid Lua state of the ABI this library was built for.
 #[no_mangle]
@@ -37,6 +39,9 @@ pub unsafe extern "C-unwind" fn luaopen_mime_core(L: *mut lua_State) -> c_int {
 /// Called by `require "socket.unix"` (via `package.cpath`, from the same
 /// shared library installed as `socket/unix.so`), or directly by a C host,
 /// e.g. with `luaL_requiref(L, "socket.unix", luaopen_socket_unix, 0)`.
+///
+/// # Safety
+/// `L` must be a valid Lua state of the ABI this library was built for.
 #[no_mangle]
 pub unsafe extern "C-unwind" fn luaopen_socket_unix(L: *mut lua_State) -> c_int {
     // SAFETY: the interpreter calls a C function with a valid state.
@@ -49,6 +54,9 @@ pub unsafe extern "C-unwind" fn luaopen_socket_unix(L: *mut lua_State) -> c_int 
 /// Called by `require "socket.serial"` (via `package.cpath`, from the same
 /// shared library installed as `socket/serial.so`), or directly by a C host,
 /// e.g. with `luaL_requiref(L, "socket.serial", luaopen_socket_serial, 0)`.
+///
+/// # Safety
+/// `L` must be a valid Lua state of the ABI this library was built for.
 #[no_mangle]
 pub unsafe extern "C-unwind" fn luaopen_socket_serial(L: *mut lua_State) -> c_int {
     // SAFETY: the interpreter calls a C function with a valid state.
