@@ -33,8 +33,11 @@ VERSIONS=${*:-"5.1 5.2 5.3 5.4 luajit"}
 UP=$ROOT/.cache/upstream/luasocket-3.1.0/test
 MULTIARCH=$(dpkg-architecture -qDEB_HOST_MULTIARCH 2>/dev/null || echo x86_64-linux-gnu)
 pass=0; fail=0; failed=""
-# not under /tmp: each pair gets its own /tmp
+# not under /tmp: each pair gets its own /tmp, which would hide a checkout
+# (and its build/ and .cache/) that lives under /tmp; so the scripts and the
+# modules are copied next to the logs first.
 tmp=$(mktemp -d -p /var/tmp upstream-unix.XXXXXX); trap 'rm -rf "$tmp"' EXIT
+cp -r "$UP" "$tmp/test" && UP=$tmp/test
 
 result() { # name ok detail-file...
   name=$1; ok=$2; shift 2
@@ -75,12 +78,13 @@ EOS
 
 for v in $VERSIONS; do
   case $v in luajit) interp=luajit; abi=5.1 ;; *) interp=lua$v; abi=$v ;; esac
-  build=$ROOT/build/$v
+  build=$tmp/build-$v
+  rm -rf "$build"; [ -d "$ROOT/build/$v" ] && cp -r "$ROOT/build/$v" "$build"
   refdir=/usr/lib/$MULTIARCH/lua/$abi
   cpath="$build/?.so;$refdir/?.so"
   lpath="/usr/share/lua/$abi/?.lua;/usr/share/lua/$abi/?/init.lua"
   if [ ! -f "$build/socket/unix.so" ]; then
-    fail=$((fail+1)); failed="$failed $v:build"; echo "FAIL $v: $build/socket/unix.so not built (make LUA=$v)"; continue
+    fail=$((fail+1)); failed="$failed $v:build"; echo "FAIL $v: build/$v/socket/unix.so not built (make LUA=$v)"; continue
   fi
 
   # unixstream
