@@ -6,7 +6,6 @@
 //! * [`socket`]: the Lua-visible module and objects, joining the two.
 //! * [`mime`]: the `mime.core` filters.
 #![deny(unsafe_op_in_unsafe_fn)]
-
 #![allow(non_snake_case)]
 
 mod entry;

@@ -65,15 +65,15 @@ fn run(chunk: &str) -> (c_int, String) {
         l.call(0, 1);
         l.set_field(-2, c"socket.core");
         l.pop(1);
-        let src = CString::new(format!(
-            "local forced_panic, odd_panic = ...\n{chunk}"
-        ))
-        .unwrap();
+        let src = CString::new(format!("local forced_panic, odd_panic = ...\n{chunk}")).unwrap();
         assert_eq!(luaL_loadstring(raw, src.as_ptr()), LUA_OK);
         l.push_cfunction(forced_panic);
         l.push_cfunction(odd_panic);
         let status = l.pcall_cont::<Status>(2, 1);
-        let out = l.to_bytes(-1).map(|b| String::from_utf8_lossy(b).into_owned()).unwrap_or_default();
+        let out = l
+            .to_bytes(-1)
+            .map(|b| String::from_utf8_lossy(b).into_owned())
+            .unwrap_or_default();
         lua_close(raw);
         (status, out)
     }
@@ -82,15 +82,16 @@ fn run(chunk: &str) -> (c_int, String) {
 #[test]
 fn panic_becomes_lua_error() {
     std::panic::set_hook(Box::new(|_| {})); // keep the test output quiet
-    let (status, out) = run(
-        r#"local ok, err = pcall(forced_panic, 1)
+    let (status, out) = run(r#"local ok, err = pcall(forced_panic, 1)
            assert(not ok, "panic must raise")
            local ok2, v = pcall(forced_panic, -2)
            assert(ok2 and v == -2, "state usable after a panic")
-           return err"#,
-    );
+           return err"#);
     assert_eq!(status, LUA_OK, "{out}");
-    assert!(out.contains("luasocket-rs: internal error: forced panic 1"), "{out}");
+    assert!(
+        out.contains("luasocket-rs: internal error: forced panic 1"),
+        "{out}"
+    );
 }
 
 #[test]
@@ -111,8 +112,7 @@ fn panic_uncaught_by_lua_reaches_the_host_as_error() {
 
 #[test]
 fn host_argument_errors_cross_our_frames() {
-    let (status, out) = run(
-        r#"local core = require "socket.core"
+    let (status, out) = run(r#"local core = require "socket.core"
            local msgs = {}
            for i = 1, 1000 do
              local ok, err = pcall(core.sleep, "x")
@@ -121,21 +121,18 @@ fn host_argument_errors_cross_our_frames() {
            end
            local ok, err = pcall(forced_panic, "nope")
            assert(not ok and err:find("number expected, got string"), err)
-           return msgs[1000]"#,
-    );
+           return msgs[1000]"#);
     assert_eq!(status, LUA_OK, "{out}");
     assert!(out.contains("number expected, got string"), "{out}");
 }
 
 #[test]
 fn protect_and_try_in_embedded_state() {
-    let (status, out) = run(
-        r#"local core = require "socket.core"
+    let (status, out) = run(r#"local core = require "socket.core"
            local f = core.protect(function() core.newtry()(nil, "caught") end)
            local a, b = f()
            assert(a == nil)
-           return b"#,
-    );
+           return b"#);
     assert_eq!(status, LUA_OK, "{out}");
     assert_eq!(out, "caught");
 }
@@ -148,7 +145,11 @@ fn loading_ignores_sigpipe() {
         let (status, out) = run("require 'socket.core'; return 'loaded'");
         assert_eq!((status, out.as_str()), (LUA_OK, "loaded"));
         let prev = libc::signal(libc::SIGPIPE, libc::SIG_DFL);
-        assert_eq!(prev, libc::SIG_IGN, "luaopen_socket_core must ignore SIGPIPE");
+        assert_eq!(
+            prev,
+            libc::SIG_IGN,
+            "luaopen_socket_core must ignore SIGPIPE"
+        );
     }
 }
 

@@ -147,7 +147,10 @@ fn run_caught<T>(work: impl FnOnce() -> T) -> Result<T, PanicText> {
             } else {
                 "panic"
             };
-            let mut out = PanicText { buf: [0; PANIC_MSG_MAX], len: 0 };
+            let mut out = PanicText {
+                buf: [0; PANIC_MSG_MAX],
+                len: 0,
+            };
             out.len = fill(&mut out.buf, &[text.as_bytes()]);
             Err(out)
         }

@@ -261,7 +261,12 @@ impl State {
         // SAFETY: valid state; `names` is a NULL-terminated array of C strings
         // that outlive the call.
         unsafe {
-            luaL_checkoption(self.0, arg, def.map_or(core::ptr::null(), |d| d.as_ptr()), names.as_ptr()) as usize
+            luaL_checkoption(
+                self.0,
+                arg,
+                def.map_or(core::ptr::null(), |d| d.as_ptr()),
+                names.as_ptr(),
+            ) as usize
         }
     }
     /// A reference to the full userdata at `idx` when it is one of exactly

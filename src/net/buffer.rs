@@ -51,7 +51,10 @@ pub struct Meta {
 
 impl Meta {
     pub fn new() -> Meta {
-        Meta { birthday: super::time::gettime(), ..Meta::default() }
+        Meta {
+            birthday: super::time::gettime(),
+            ..Meta::default()
+        }
     }
     pub fn is_empty(&self) -> bool {
         self.first >= self.last
@@ -76,7 +79,10 @@ pub struct LazyBuffer {
 
 impl LazyBuffer {
     pub fn new() -> LazyBuffer {
-        LazyBuffer { meta: Meta::new(), data: std::ptr::null_mut() }
+        LazyBuffer {
+            meta: Meta::new(),
+            data: std::ptr::null_mut(),
+        }
     }
     /// Releases the block (idempotent); buffered bytes are lost.
     pub fn free(&mut self) {
@@ -96,7 +102,12 @@ impl LazyBuffer {
             return &[];
         }
         // SAFETY: first < last <= BUF_SIZE inside the live block.
-        unsafe { std::slice::from_raw_parts(self.data.add(self.meta.first), self.meta.last - self.meta.first) }
+        unsafe {
+            std::slice::from_raw_parts(
+                self.data.add(self.meta.first),
+                self.meta.last - self.meta.first,
+            )
+        }
     }
     /// Bytes `[off, off+len)` of the area (empty if never allocated), for
     /// pushing an [`Out::Area`] result.
@@ -206,7 +217,9 @@ fn push_without_cr(out: &mut Vec<u8>, src: &[u8]) {
 
 /// Removes CR bytes from `b` in place; returns the new length.
 fn squeeze_cr(b: &mut [u8]) -> usize {
-    let Some(first) = memchr(b'\r', b) else { return b.len() };
+    let Some(first) = memchr(b'\r', b) else {
+        return b.len();
+    };
     let mut w = first;
     for r in first + 1..b.len() {
         let c = b[r];
@@ -226,7 +239,13 @@ pub fn memchr(b: u8, s: &[u8]) -> Option<usize> {
 /// `buffer_meth_receive` minus the Lua part: receives `pat` after `prefix`.
 /// Returns the bytes (prefix included) and the code (`DONE` or the error,
 /// in which case the bytes are the partial result).
-pub fn receive<S: Storage, I: Io>(s: &mut S, io: &mut I, tm: &Timeout, pat: Pattern, prefix: &[u8]) -> (Out, i32) {
+pub fn receive<S: Storage, I: Io>(
+    s: &mut S,
+    io: &mut I,
+    tm: &Timeout,
+    pat: Pattern,
+    prefix: &[u8],
+) -> (Out, i32) {
     match pat {
         Pattern::Line => recv_line(s, io, tm, prefix),
         Pattern::All => recv_all(s, io, tm, prefix),
@@ -241,7 +260,11 @@ fn owned(prefix: &[u8], extra: usize) -> Vec<u8> {
 }
 
 fn recv_line<S: Storage, I: Io>(s: &mut S, io: &mut I, tm: &Timeout, prefix: &[u8]) -> (Out, i32) {
-    let mut out: Option<Vec<u8>> = if prefix.is_empty() { None } else { Some(owned(prefix, 128)) };
+    let mut out: Option<Vec<u8>> = if prefix.is_empty() {
+        None
+    } else {
+        Some(owned(prefix, 128))
+    };
     loop {
         let (err, f, l) = get(s, io, tm);
         let area = s.area();
@@ -310,7 +333,13 @@ fn chunk(have: usize) -> usize {
     have.clamp(BUF_SIZE * 8, 1 << 22) / BUF_SIZE * BUF_SIZE
 }
 
-fn recv_raw<S: Storage, I: Io>(s: &mut S, io: &mut I, tm: &Timeout, wanted: u64, prefix: &[u8]) -> (Out, i32) {
+fn recv_raw<S: Storage, I: Io>(
+    s: &mut S,
+    io: &mut I,
+    tm: &Timeout,
+    wanted: u64,
+    prefix: &[u8],
+) -> (Out, i32) {
     // Fast path: the whole answer is buffered and there is no prefix.
     {
         let m = *s.meta();
@@ -369,7 +398,11 @@ fn recv_all<S: Storage, I: Io>(s: &mut S, io: &mut I, tm: &Timeout, prefix: &[u8
             break err;
         }
     };
-    out.done(if err == CLOSED && total > 0 { DONE } else { err })
+    out.done(if err == CLOSED && total > 0 {
+        DONE
+    } else {
+        err
+    })
 }
 
 /// `send(data, i, j)` index normalisation: the 1-based inclusive range to
@@ -395,7 +428,14 @@ pub fn send_range(len: usize, i: i64, j: i64) -> (i64, i64) {
 
 /// `buffer_meth_send` minus the Lua part: sends `data[i..=j]` (1-based, as
 /// normalised by [`send_range`]) and returns (last index sent, code).
-pub fn send<S: Storage, I: Io>(s: &mut S, io: &mut I, tm: &Timeout, data: &[u8], i: i64, j: i64) -> (i64, i32) {
+pub fn send<S: Storage, I: Io>(
+    s: &mut S,
+    io: &mut I,
+    tm: &Timeout,
+    data: &[u8],
+    i: i64,
+    j: i64,
+) -> (i64, i32) {
     let (start, end) = send_range(data.len(), i, j);
     let mut err = DONE;
     let mut total = 0usize;

@@ -70,10 +70,19 @@ fn rx(b: &mut LazyBuffer, io: &mut Fake, pat: Pattern, prefix: &[u8]) -> (Vec<u8
 fn lines_drop_every_cr() {
     let mut b = LazyBuffer::new();
     let mut io = Fake::new(&[b"hel", b"lo\r\nwor\rld\nlast"], CLOSED);
-    assert_eq!(rx(&mut b, &mut io, Pattern::Line, b""), (b"hello".to_vec(), DONE));
-    assert_eq!(rx(&mut b, &mut io, Pattern::Line, b""), (b"world".to_vec(), DONE));
+    assert_eq!(
+        rx(&mut b, &mut io, Pattern::Line, b""),
+        (b"hello".to_vec(), DONE)
+    );
+    assert_eq!(
+        rx(&mut b, &mut io, Pattern::Line, b""),
+        (b"world".to_vec(), DONE)
+    );
     assert!(!b.is_empty());
-    assert_eq!(rx(&mut b, &mut io, Pattern::Line, b"p:"), (b"p:last".to_vec(), CLOSED));
+    assert_eq!(
+        rx(&mut b, &mut io, Pattern::Line, b"p:"),
+        (b"p:last".to_vec(), CLOSED)
+    );
     assert_eq!(b.meta.received, 7 + 7 + 4);
     assert!(b.is_empty());
     b.free();
@@ -83,7 +92,10 @@ fn lines_drop_every_cr() {
 fn line_prefix_and_timeout_partial() {
     let mut b = LazyBuffer::new();
     let mut io = Fake::new(&[b"abc"], TIMEOUT);
-    assert_eq!(rx(&mut b, &mut io, Pattern::Line, b"x"), (b"xabc".to_vec(), TIMEOUT));
+    assert_eq!(
+        rx(&mut b, &mut io, Pattern::Line, b"x"),
+        (b"xabc".to_vec(), TIMEOUT)
+    );
     b.free();
 }
 
@@ -91,10 +103,19 @@ fn line_prefix_and_timeout_partial() {
 fn count_with_prefix_rules() {
     let mut b = LazyBuffer::new();
     let mut io = Fake::new(&[b"0123456789"], CLOSED);
-    assert_eq!(rx(&mut b, &mut io, Pattern::Count(3), b""), (b"012".to_vec(), DONE));
+    assert_eq!(
+        rx(&mut b, &mut io, Pattern::Count(3), b""),
+        (b"012".to_vec(), DONE)
+    );
     assert!(!b.is_empty());
-    assert_eq!(rx(&mut b, &mut io, Pattern::Count(2), b"ab"), (b"ab34".to_vec(), DONE));
-    assert_eq!(rx(&mut b, &mut io, Pattern::Count(100), b""), (b"56789".to_vec(), CLOSED));
+    assert_eq!(
+        rx(&mut b, &mut io, Pattern::Count(2), b"ab"),
+        (b"ab34".to_vec(), DONE)
+    );
+    assert_eq!(
+        rx(&mut b, &mut io, Pattern::Count(100), b""),
+        (b"56789".to_vec(), CLOSED)
+    );
     assert_eq!(io.recvs, 2);
     b.free();
 }
@@ -104,17 +125,29 @@ fn receive_zero() {
     // buffered data: "" without I/O
     let mut b = LazyBuffer::new();
     let mut io = Fake::new(&[b"ab"], TIMEOUT);
-    assert_eq!(rx(&mut b, &mut io, Pattern::Count(1), b""), (b"a".to_vec(), DONE));
-    assert_eq!(rx(&mut b, &mut io, Pattern::Count(0), b""), (b"".to_vec(), DONE));
+    assert_eq!(
+        rx(&mut b, &mut io, Pattern::Count(1), b""),
+        (b"a".to_vec(), DONE)
+    );
+    assert_eq!(
+        rx(&mut b, &mut io, Pattern::Count(0), b""),
+        (b"".to_vec(), DONE)
+    );
     assert_eq!(io.recvs, 1);
     // empty buffer: one read attempt, data kept
     let mut b2 = LazyBuffer::new();
     let mut io2 = Fake::new(&[b"zz"], TIMEOUT);
-    assert_eq!(rx(&mut b2, &mut io2, Pattern::Count(0), b""), (b"".to_vec(), DONE));
+    assert_eq!(
+        rx(&mut b2, &mut io2, Pattern::Count(0), b""),
+        (b"".to_vec(), DONE)
+    );
     assert!(!b2.is_empty());
     let mut io3 = Fake::new(&[], CLOSED);
     let mut b3 = LazyBuffer::new();
-    assert_eq!(rx(&mut b3, &mut io3, Pattern::Count(0), b""), (b"".to_vec(), CLOSED));
+    assert_eq!(
+        rx(&mut b3, &mut io3, Pattern::Count(0), b""),
+        (b"".to_vec(), CLOSED)
+    );
     b.free();
     b2.free();
     b3.free();
@@ -125,17 +158,26 @@ fn all_mode() {
     let mut b = LazyBuffer::new();
     let big = vec![7u8; 100_000];
     let mut io = Fake::new(&[b"x\n", &big, b"tail"], CLOSED);
-    assert_eq!(rx(&mut b, &mut io, Pattern::Line, b""), (b"x".to_vec(), DONE));
+    assert_eq!(
+        rx(&mut b, &mut io, Pattern::Line, b""),
+        (b"x".to_vec(), DONE)
+    );
     let (v, e) = rx(&mut b, &mut io, Pattern::All, b"P");
     assert_eq!(e, DONE);
     assert_eq!(v.len(), 1 + 100_000 + 4);
     assert_eq!(&v[..1], b"P");
     // at EOF with nothing new: closed, prefix returned
-    assert_eq!(rx(&mut b, &mut io, Pattern::All, b"q"), (b"q".to_vec(), CLOSED));
+    assert_eq!(
+        rx(&mut b, &mut io, Pattern::All, b"q"),
+        (b"q".to_vec(), CLOSED)
+    );
     assert_eq!(b.meta.received, 2 + 100_004);
     // a timeout after some data keeps the error
     let mut io2 = Fake::new(&[b"abc"], TIMEOUT);
-    assert_eq!(rx(&mut b, &mut io2, Pattern::All, b""), (b"abc".to_vec(), TIMEOUT));
+    assert_eq!(
+        rx(&mut b, &mut io2, Pattern::All, b""),
+        (b"abc".to_vec(), TIMEOUT)
+    );
     b.free();
 }
 
@@ -169,7 +211,10 @@ fn lazy_allocation() {
 
 #[test]
 fn inline_storage_works_too() {
-    let mut b = InlineBuffer { meta: Meta::new(), data: [0; BUF_SIZE] };
+    let mut b = InlineBuffer {
+        meta: Meta::new(),
+        data: [0; BUF_SIZE],
+    };
     let mut io = Fake::new(&[b"a\r\nb\n"], CLOSED);
     let tm = Timeout::default();
     let (o, e) = receive(&mut b, &mut io, &tm, Pattern::Line, b"");
@@ -201,12 +246,17 @@ fn send_indices() {
 
 #[test]
 fn trickle_into_all_and_huge_count() {
-    let chunks: Vec<Vec<u8>> = (0..1000u32).map(|i| format!("{:09}\n", i).into_bytes()).collect();
+    let chunks: Vec<Vec<u8>> = (0..1000u32)
+        .map(|i| format!("{:09}\n", i).into_bytes())
+        .collect();
     let refs: Vec<&[u8]> = chunks.iter().map(|c| &c[..]).collect();
     let expect: Vec<u8> = chunks.concat();
     let mut b = LazyBuffer::new();
     let mut io = Fake::new(&refs, CLOSED);
-    assert_eq!(rx(&mut b, &mut io, Pattern::All, b""), (expect.clone(), DONE));
+    assert_eq!(
+        rx(&mut b, &mut io, Pattern::All, b""),
+        (expect.clone(), DONE)
+    );
     assert_eq!(io.recvs, 1001);
     let mut b2 = LazyBuffer::new();
     let mut io2 = Fake::new(&refs, TIMEOUT);

@@ -24,7 +24,10 @@ pub struct ErrText {
 
 impl ErrText {
     pub fn new(s: &[u8]) -> ErrText {
-        let mut t = ErrText { buf: [0; CAP], len: 0 };
+        let mut t = ErrText {
+            buf: [0; CAP],
+            len: 0,
+        };
         let n = s.len().min(CAP);
         t.buf[..n].copy_from_slice(&s[..n]);
         t.len = n as u8;
@@ -144,7 +147,8 @@ mod tests {
     use super::*;
 
     fn s(t: Option<ErrText>) -> String {
-        t.map(|t| String::from_utf8_lossy(&t).into_owned()).unwrap_or_else(|| "<none>".into())
+        t.map(|t| String::from_utf8_lossy(&t).into_owned())
+            .unwrap_or_else(|| "<none>".into())
     }
 
     #[test]
@@ -153,7 +157,10 @@ mod tests {
         assert_eq!(s(socket_strerror(CLOSED)), "closed");
         assert_eq!(s(socket_strerror(TIMEOUT)), "timeout");
         assert_eq!(s(socket_strerror(UNKNOWN)), "unknown error");
-        assert_eq!(s(socket_strerror(libc::EADDRINUSE)), "address already in use");
+        assert_eq!(
+            s(socket_strerror(libc::EADDRINUSE)),
+            "address already in use"
+        );
         assert_eq!(s(socket_strerror(libc::EISCONN)), "already connected");
         assert_eq!(s(socket_strerror(libc::EACCES)), "permission denied");
         assert_eq!(s(socket_strerror(libc::ECONNREFUSED)), "connection refused");
@@ -167,12 +174,30 @@ mod tests {
     #[test]
     fn gai_texts() {
         assert_eq!(s(gai_mapped(0, 0)), "<none>");
-        assert_eq!(s(gai_mapped(libc::EAI_NONAME, 0)), "host or service not provided, or not known");
-        assert_eq!(s(gai_mapped(libc::EAI_SERVICE, 0)), "service not supported for socket type");
-        assert_eq!(s(gai_mapped(libc::EAI_FAMILY, 0)), "ai_family not supported");
-        assert_eq!(s(gai_mapped(libc::EAI_SYSTEM, libc::EBADF)), "Bad file descriptor");
-        assert_eq!(s(gai_mapped(-9 /* EAI_ADDRFAMILY */, 0)), "Address family for hostname not supported");
-        assert_eq!(&*gai_strerror(libc::EAI_NONAME), b"Name or service not known");
+        assert_eq!(
+            s(gai_mapped(libc::EAI_NONAME, 0)),
+            "host or service not provided, or not known"
+        );
+        assert_eq!(
+            s(gai_mapped(libc::EAI_SERVICE, 0)),
+            "service not supported for socket type"
+        );
+        assert_eq!(
+            s(gai_mapped(libc::EAI_FAMILY, 0)),
+            "ai_family not supported"
+        );
+        assert_eq!(
+            s(gai_mapped(libc::EAI_SYSTEM, libc::EBADF)),
+            "Bad file descriptor"
+        );
+        assert_eq!(
+            s(gai_mapped(-9 /* EAI_ADDRFAMILY */, 0)),
+            "Address family for hostname not supported"
+        );
+        assert_eq!(
+            &*gai_strerror(libc::EAI_NONAME),
+            b"Name or service not known"
+        );
     }
 
     #[test]

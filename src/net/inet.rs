@@ -23,8 +23,18 @@ pub fn try_create(fd: &mut Fd, family: i32, socktype: i32, protocol: i32) -> Opt
 /// `inet_trybind`: resolves `address` (`"*"` = wildcard) and `serv` with
 /// `hints`, and binds to the first result that works, (re)creating the
 /// socket when the family changes. Updates `family` on success.
-pub fn try_bind(fd: &mut Fd, family: &mut i32, address: &CStr, serv: &CStr, hints: Hints) -> Option<ErrText> {
-    let host = if address.to_bytes() == b"*" { None } else { Some(address) };
+pub fn try_bind(
+    fd: &mut Fd,
+    family: &mut i32,
+    address: &CStr,
+    serv: &CStr,
+    hints: Hints,
+) -> Option<ErrText> {
+    let host = if address.to_bytes() == b"*" {
+        None
+    } else {
+        Some(address)
+    };
     let list = match getaddrinfo(host, Some(serv), hints) {
         Ok(l) => l,
         Err(e) => return gai_mapped(e.code, e.errno),
@@ -88,7 +98,8 @@ pub fn try_connect(
 
 /// `inet_tryaccept`: a new non-blocking client descriptor or the error text.
 pub fn try_accept(server: Fd, tm: &Timeout) -> Result<Fd, ErrText> {
-    sock::accept(server, tm).map_err(|e| socket_strerror(e).unwrap_or(ErrText::new(b"unknown error")))
+    sock::accept(server, tm)
+        .map_err(|e| socket_strerror(e).unwrap_or(ErrText::new(b"unknown error")))
 }
 
 /// The family name of getsockname/getpeername's third value.

@@ -24,7 +24,12 @@ pub struct Opt {
 }
 
 const fn o(name: &'static str, kind: Kind, level: i32, opt: i32) -> Opt {
-    Opt { name, kind, level, opt }
+    Opt {
+        name,
+        kind,
+        level,
+        opt,
+    }
 }
 
 use libc::{IPPROTO_IPV6, IPPROTO_TCP, SOL_SOCKET};
@@ -60,7 +65,12 @@ pub const TCP_SET: &[Opt] = &[
     o("send-buffer-size", Int, SOL_SOCKET, libc::SO_SNDBUF),
     o("tcp-defer-accept", Int, IPPROTO_TCP, libc::TCP_DEFER_ACCEPT),
     o("tcp-fastopen", Int, IPPROTO_TCP, libc::TCP_FASTOPEN),
-    o("tcp-fastopen-connect", Int, IPPROTO_TCP, libc::TCP_FASTOPEN_CONNECT),
+    o(
+        "tcp-fastopen-connect",
+        Int,
+        IPPROTO_TCP,
+        libc::TCP_FASTOPEN_CONNECT,
+    ),
 ];
 
 /// Finds `name` (compared as the C string it is: up to the first NUL).
@@ -77,7 +87,10 @@ pub fn find(table: &'static [Opt], name: &[u8]) -> Option<&'static Opt> {
 pub enum Value {
     Bool(bool),
     Int(i32),
-    Linger { on: bool, timeout: i32 },
+    Linger {
+        on: bool,
+        timeout: i32,
+    },
     /// SO_ERROR: 0 = no pending error
     Error(i32),
 }
@@ -97,9 +110,14 @@ pub fn get(fd: Fd, opt: &Opt) -> Option<Value> {
         Int => sock::get_int(fd, opt.level, opt.opt).map(Value::Int),
         Error => sock::get_int(fd, opt.level, opt.opt).map(Value::Error),
         Linger => {
-            let mut li = libc::linger { l_onoff: 0, l_linger: 0 };
-            sock::get_raw(fd, opt.level, opt.opt, &mut li)
-                .then_some(Value::Linger { on: li.l_onoff != 0, timeout: li.l_linger })
+            let mut li = libc::linger {
+                l_onoff: 0,
+                l_linger: 0,
+            };
+            sock::get_raw(fd, opt.level, opt.opt, &mut li).then_some(Value::Linger {
+                on: li.l_onoff != 0,
+                timeout: li.l_linger,
+            })
         }
     }
 }
@@ -110,7 +128,10 @@ pub fn set(fd: Fd, opt: &Opt, v: SetValue) -> bool {
         SetValue::Bool(b) => sock::set_int(fd, opt.level, opt.opt, b as i32),
         SetValue::Int(i) => sock::set_int(fd, opt.level, opt.opt, i),
         SetValue::Linger { on, timeout } => {
-            let li = libc::linger { l_onoff: on as i32, l_linger: timeout as i32 };
+            let li = libc::linger {
+                l_onoff: on as i32,
+                l_linger: timeout as i32,
+            };
             sock::set_raw(fd, opt.level, opt.opt, &li)
         }
     }
@@ -135,12 +156,35 @@ mod tests {
         let mut fd = sock::create(libc::AF_INET, libc::SOCK_STREAM, 0).unwrap();
         let nd = find(TCP_SET, b"tcp-nodelay").unwrap();
         assert!(set(fd, nd, SetValue::Bool(true)));
-        assert_eq!(get(fd, find(TCP_GET, b"tcp-nodelay").unwrap()), Some(Value::Bool(true)));
+        assert_eq!(
+            get(fd, find(TCP_GET, b"tcp-nodelay").unwrap()),
+            Some(Value::Bool(true))
+        );
         let li = find(TCP_SET, b"linger").unwrap();
-        assert!(set(fd, li, SetValue::Linger { on: 1, timeout: 4464 }));
-        assert_eq!(get(fd, li), Some(Value::Linger { on: true, timeout: 4464 }));
-        assert_eq!(get(fd, find(TCP_GET, b"error").unwrap()), Some(Value::Error(0)));
-        assert!(!set(fd, find(TCP_SET, b"ipv6-v6only").unwrap(), SetValue::Bool(true)));
+        assert!(set(
+            fd,
+            li,
+            SetValue::Linger {
+                on: 1,
+                timeout: 4464
+            }
+        ));
+        assert_eq!(
+            get(fd, li),
+            Some(Value::Linger {
+                on: true,
+                timeout: 4464
+            })
+        );
+        assert_eq!(
+            get(fd, find(TCP_GET, b"error").unwrap()),
+            Some(Value::Error(0))
+        );
+        assert!(!set(
+            fd,
+            find(TCP_SET, b"ipv6-v6only").unwrap(),
+            SetValue::Bool(true)
+        ));
         sock::destroy(&mut fd);
         assert_eq!(get(-1, nd), None);
     }

@@ -34,7 +34,11 @@ pub struct GaiError {
 }
 
 /// `getaddrinfo(host, serv, hints)`.
-pub fn getaddrinfo(host: Option<&CStr>, serv: Option<&CStr>, hints: Hints) -> Result<AddrList, GaiError> {
+pub fn getaddrinfo(
+    host: Option<&CStr>,
+    serv: Option<&CStr>,
+    hints: Hints,
+) -> Result<AddrList, GaiError> {
     // SAFETY: addrinfo is plain data; zero is the documented "unset".
     let mut h: libc::addrinfo = unsafe { std::mem::zeroed() };
     h.ai_family = hints.family;
@@ -86,7 +90,12 @@ pub const INET6_ADDRSTRLEN: usize = 46;
 /// `getnameinfo` into fixed buffers; `host_cap`/`serv_cap` of 0 skip that
 /// part (as the C core passes 0 lengths). Returns the code and the two texts
 /// (up to their NUL).
-pub fn getnameinfo(addr: &SockAddr, host_cap: usize, serv_cap: usize, flags: i32) -> (i32, NameBuf, NameBuf) {
+pub fn getnameinfo(
+    addr: &SockAddr,
+    host_cap: usize,
+    serv_cap: usize,
+    flags: i32,
+) -> (i32, NameBuf, NameBuf) {
     let mut host = NameBuf::new();
     let mut serv = NameBuf::new();
     let hc = host_cap.min(host.buf.len());
@@ -116,10 +125,17 @@ pub struct NameBuf {
 
 impl NameBuf {
     fn new() -> NameBuf {
-        NameBuf { buf: [0; NI_MAXHOST], len: 0 }
+        NameBuf {
+            buf: [0; NI_MAXHOST],
+            len: 0,
+        }
     }
     fn settle(&mut self) {
-        self.len = self.buf.iter().position(|&b| b == 0).unwrap_or(self.buf.len());
+        self.len = self
+            .buf
+            .iter()
+            .position(|&b| b == 0)
+            .unwrap_or(self.buf.len());
     }
     pub fn as_bytes(&self) -> &[u8] {
         &self.buf[..self.len]
@@ -130,7 +146,12 @@ impl NameBuf {
 /// format them (`NI_NUMERICHOST | NI_NUMERICSERV`, INET6_ADDRSTRLEN and 6-byte
 /// buffers); `Err` holds the raw EAI code.
 pub fn numeric(addr: &SockAddr) -> Result<(NameBuf, NameBuf), i32> {
-    let (code, h, s) = getnameinfo(addr, INET6_ADDRSTRLEN, 6, libc::NI_NUMERICHOST | libc::NI_NUMERICSERV);
+    let (code, h, s) = getnameinfo(
+        addr,
+        INET6_ADDRSTRLEN,
+        6,
+        libc::NI_NUMERICHOST | libc::NI_NUMERICSERV,
+    );
     if code != 0 {
         Err(code)
     } else {
@@ -265,7 +286,11 @@ unsafe fn copy_hostent(h: &libc::hostent) -> HostEnt {
             addrs.push(ntoa(a));
             q = q.add(1);
         }
-        HostEnt { name, aliases, addrs }
+        HostEnt {
+            name,
+            aliases,
+            addrs,
+        }
     }
 }
 
@@ -286,7 +311,11 @@ mod tests {
 
     #[test]
     fn resolves_loopback() {
-        let h = Hints { family: libc::AF_INET, socktype: libc::SOCK_STREAM, flags: 0 };
+        let h = Hints {
+            family: libc::AF_INET,
+            socktype: libc::SOCK_STREAM,
+            flags: 0,
+        };
         let l = getaddrinfo(Some(c"127.0.0.1"), Some(c"80"), h).unwrap();
         assert_eq!(l.len(), 1);
         let (host, serv) = numeric(&l[0].addr).unwrap();
@@ -302,7 +331,10 @@ mod tests {
         assert_eq!(h.addrs.first().map(|a| &a[..]), Some(&b"127.0.0.1"[..]));
         let r = gethost(c"127.0.0.1").unwrap();
         assert!(!r.name.is_empty());
-        assert_eq!(gethost(c"::1").err(), Some(crate::net::errors::HOST_NOT_FOUND));
+        assert_eq!(
+            gethost(c"::1").err(),
+            Some(crate::net::errors::HOST_NOT_FOUND)
+        );
         assert_eq!(gethost(c"").err(), Some(3));
     }
 

@@ -66,7 +66,10 @@ pub struct SockAddr {
 impl SockAddr {
     pub fn empty() -> SockAddr {
         // SAFETY: sockaddr_storage is plain old data; all-zero is valid.
-        SockAddr { storage: unsafe { std::mem::zeroed() }, len: 0 }
+        SockAddr {
+            storage: unsafe { std::mem::zeroed() },
+            len: 0,
+        }
     }
     /// Copies `len` bytes of a sockaddr (capped at the storage size).
     ///
@@ -123,7 +126,11 @@ pub fn wait(fd: Fd, events: i16, tm: &Timeout) -> i32 {
     if tm.is_zero() {
         return TIMEOUT;
     }
-    let mut pfd = libc::pollfd { fd, events, revents: 0 };
+    let mut pfd = libc::pollfd {
+        fd,
+        events,
+        revents: 0,
+    };
     let ret = loop {
         // SAFETY: one valid pollfd.
         let r = unsafe { libc::poll(&mut pfd, 1, tm.poll_ms()) };
@@ -192,7 +199,12 @@ pub fn accept(fd: Fd, tm: &Timeout) -> Result<Fd, i32> {
         let mut len = std::mem::size_of::<libc::sockaddr_storage>() as libc::socklen_t;
         // SAFETY: addr/len describe a writable sockaddr_storage.
         let c = unsafe {
-            libc::accept4(fd, &mut addr.storage as *mut _ as *mut libc::sockaddr, &mut len, libc::SOCK_NONBLOCK)
+            libc::accept4(
+                fd,
+                &mut addr.storage as *mut _ as *mut libc::sockaddr,
+                &mut len,
+                libc::SOCK_NONBLOCK,
+            )
         };
         if c >= 0 {
             return Ok(c);
@@ -221,7 +233,12 @@ pub fn send(fd: Fd, data: &[u8], tm: &Timeout) -> (usize, i32) {
         // SAFETY: data is a valid slice. MSG_NOSIGNAL: SIGPIPE is ignored
         // anyway; this also covers hosts that re-enable it.
         let put = unsafe {
-            libc::send(fd, data.as_ptr() as *const libc::c_void, data.len(), libc::MSG_NOSIGNAL)
+            libc::send(
+                fd,
+                data.as_ptr() as *const libc::c_void,
+                data.len(),
+                libc::MSG_NOSIGNAL,
+            )
         };
         if put >= 0 {
             return (put as usize, DONE);
@@ -322,7 +339,15 @@ pub fn set_raw<T: Copy>(fd: Fd, level: i32, name: i32, val: &T) -> bool {
 pub fn get_raw<T: Copy>(fd: Fd, level: i32, name: i32, val: &mut T) -> bool {
     let mut len = std::mem::size_of::<T>() as libc::socklen_t;
     // SAFETY: val points to size_of::<T>() writable bytes.
-    unsafe { libc::getsockopt(fd, level, name, val as *mut T as *mut libc::c_void, &mut len) >= 0 }
+    unsafe {
+        libc::getsockopt(
+            fd,
+            level,
+            name,
+            val as *mut T as *mut libc::c_void,
+            &mut len,
+        ) >= 0
+    }
 }
 
 #[cfg(test)]
@@ -341,7 +366,11 @@ mod tests {
     #[test]
     fn zero_timeout_does_not_poll() {
         let mut fd = create(libc::AF_INET, libc::SOCK_STREAM, 0).unwrap();
-        let tm = Timeout { block: 0.0, total: -1.0, start: 0.0 };
+        let tm = Timeout {
+            block: 0.0,
+            total: -1.0,
+            start: 0.0,
+        };
         assert_eq!(wait(fd, WAIT_R, &tm), TIMEOUT);
         assert_eq!(listen(fd, 4), DONE);
         assert_eq!(accept(fd, &tm), Err(TIMEOUT));

@@ -3,7 +3,10 @@
 /// Seconds since the Unix epoch with microsecond resolution (`gettimeofday`,
 /// like the C core, so values compare with the reference's).
 pub fn gettime() -> f64 {
-    let mut tv = libc::timeval { tv_sec: 0, tv_usec: 0 };
+    let mut tv = libc::timeval {
+        tv_sec: 0,
+        tv_usec: 0,
+    };
     // SAFETY: `tv` is a valid out-pointer; a null timezone is allowed.
     unsafe {
         libc::gettimeofday(&mut tv, std::ptr::null_mut());
@@ -29,8 +32,14 @@ pub fn sleep_spec(n: f64) -> (i64, i64) {
 /// Sleeps for `n` seconds (see [`sleep_spec`]), resuming after signals.
 pub fn sleep(n: f64) {
     let (secs, nsec) = sleep_spec(n);
-    let mut t = libc::timespec { tv_sec: secs as libc::time_t, tv_nsec: nsec as _ };
-    let mut rem = libc::timespec { tv_sec: 0, tv_nsec: 0 };
+    let mut t = libc::timespec {
+        tv_sec: secs as libc::time_t,
+        tv_nsec: nsec as _,
+    };
+    let mut rem = libc::timespec {
+        tv_sec: 0,
+        tv_nsec: 0,
+    };
     // SAFETY: both pointers are valid for the call.
     while unsafe { libc::nanosleep(&t, &mut rem) } != 0 {
         if std::io::Error::last_os_error().raw_os_error() != Some(libc::EINTR) {

@@ -13,7 +13,11 @@ pub struct Timeout {
 
 impl Default for Timeout {
     fn default() -> Self {
-        Timeout { block: -1.0, total: -1.0, start: 0.0 }
+        Timeout {
+            block: -1.0,
+            total: -1.0,
+            start: 0.0,
+        }
     }
 }
 
@@ -69,7 +73,11 @@ mod tests {
     use super::*;
 
     fn tm(block: f64, total: f64) -> Timeout {
-        Timeout { block, total, start: 100.0 }
+        Timeout {
+            block,
+            total,
+            start: 100.0,
+        }
     }
 
     #[test]

@@ -22,7 +22,11 @@ pub fn new_class(l: State, name: &CStr, methods: &[Method]) {
     for (mname, f) in methods {
         l.push_bytes(mname.to_bytes());
         l.push_cfunction(*f);
-        l.raw_set(if mname.to_bytes().first() == Some(&b'_') { -5 } else { -3 });
+        l.raw_set(if mname.to_bytes().first() == Some(&b'_') {
+            -5
+        } else {
+            -3
+        });
     }
     l.raw_set(-3);
     l.pop(1);
@@ -132,7 +136,11 @@ fn format_tostring(buf: &mut [u8], class: &[u8], addr: usize) -> usize {
     let mut cur = std::io::Cursor::new(&mut buf[..]);
     let keep = class.len().min(cap - 24);
     let _ = cur.write_all(&class[..keep]);
-    let _ = if addr == 0 { write!(cur, ": (nil)") } else { write!(cur, ": {addr:#x}") };
+    let _ = if addr == 0 {
+        write!(cur, ": (nil)")
+    } else {
+        write!(cur, ": {addr:#x}")
+    };
     cur.position() as usize
 }
 

@@ -6,7 +6,7 @@
 //! (a memory error there leaks the list instead of skipping its drop).
 use crate::lua::State;
 use crate::net::errors::{gai_mapped, host_strerror, socket_strerror, ErrText};
-use crate::net::resolve::{self, HostEnt, Hints, NI_MAXHOST, NI_MAXSERV};
+use crate::net::resolve::{self, Hints, HostEnt, NI_MAXHOST, NI_MAXSERV};
 use std::mem::ManuallyDrop;
 use std::os::raw::c_int;
 
@@ -85,7 +85,11 @@ crate::lua_fn! {
     }
 }
 
-const STREAM_UNSPEC: Hints = Hints { family: libc::AF_UNSPEC, socktype: libc::SOCK_STREAM, flags: 0 };
+const STREAM_UNSPEC: Hints = Hints {
+    family: libc::AF_UNSPEC,
+    socktype: libc::SOCK_STREAM,
+    flags: 0,
+};
 
 crate::lua_fn! {
     /// `getaddrinfo(host)`: `{{family = ..., addr = ...}, ...}`.

@@ -31,14 +31,18 @@ pub fn getname(l: State, fd: Fd, family: i32, peer: bool) -> c_int {
 
 /// `(int) strtol(port, NULL, 10)` of a numeric service text.
 fn strtol(s: &[u8]) -> i64 {
-    s.iter().take_while(|b| b.is_ascii_digit()).fold(0i64, |a, &b| a * 10 + (b - b'0') as i64) as i32 as i64
+    s.iter()
+        .take_while(|b| b.is_ascii_digit())
+        .fold(0i64, |a, &b| a * 10 + (b - b'0') as i64) as i32 as i64
 }
 
 /// `timeout_meth_settimeout`: value (default -1) and a mode whose first
 /// letter picks block (`b`) or total (`t`, `r`); returns 1.
 pub fn settimeout(l: State, tm: &mut Timeout) -> c_int {
     let t = l.opt_number(2, -1.0);
-    let mode = l.opt_cstr(3).map_or(b'b', |m| m.to_bytes().first().copied().unwrap_or(0));
+    let mode = l
+        .opt_cstr(3)
+        .map_or(b'b', |m| m.to_bytes().first().copied().unwrap_or(0));
     match mode {
         b'b' => tm.block = t,
         b'r' | b't' => tm.total = t,

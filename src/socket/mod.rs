@@ -12,10 +12,10 @@ mod dns;
 mod except;
 pub mod inet;
 pub mod options;
+mod select;
 pub mod tcp;
 pub mod udp;
 mod udp_options;
-mod select;
 
 /// `_VERSION` exactly as the 3.1.0 release reports it (sic).
 pub const VERSION: &str = "LuaSocket 3.0.0";

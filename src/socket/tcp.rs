@@ -32,7 +32,12 @@ pub struct Tcp {
 
 impl Tcp {
     fn new(family: i32) -> Tcp {
-        Tcp { fd: INVALID, family, tm: Timeout::default(), buf: LazyBuffer::new() }
+        Tcp {
+            fd: INVALID,
+            family,
+            tm: Timeout::default(),
+            buf: LazyBuffer::new(),
+        }
     }
 }
 
@@ -108,7 +113,12 @@ pub fn open(l: State) {
         aux::add_to_group(l, class, ANY);
     }
     l.set_funcs(
-        &[(c"tcp", global_tcp), (c"tcp4", global_tcp4), (c"tcp6", global_tcp6), (c"connect", global_connect)],
+        &[
+            (c"tcp", global_tcp),
+            (c"tcp4", global_tcp4),
+            (c"tcp6", global_tcp6),
+            (c"connect", global_connect),
+        ],
         0,
     );
 }
@@ -118,7 +128,8 @@ fn create(l: State, family: i32) -> i32 {
     aux::set_class(l, MASTER, -1);
     if family != libc::AF_UNSPEC {
         if let Some(tcp) = l.userdata_mut::<Tcp>(-1) {
-            if let Some(e) = l.pure(|| ninet::try_create(&mut tcp.fd, family, libc::SOCK_STREAM, 0)) {
+            if let Some(e) = l.pure(|| ninet::try_create(&mut tcp.fd, family, libc::SOCK_STREAM, 0))
+            {
                 return fail(l, e);
             }
         }

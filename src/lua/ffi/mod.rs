@@ -9,7 +9,13 @@
 //! supported version; `v51` (Lua 5.1 and LuaJIT 2.1), `v52` and `v53` (5.3 and
 //! 5.4) hold the rest and re-create the C macros as `#[inline]` functions, so
 //! the code above this module sees a single API.
-#![allow(non_camel_case_types, non_snake_case, dead_code, unsafe_op_in_unsafe_fn, clippy::missing_safety_doc)]
+#![allow(
+    non_camel_case_types,
+    non_snake_case,
+    dead_code,
+    unsafe_op_in_unsafe_fn,
+    clippy::missing_safety_doc
+)]
 
 #[cfg(not(any(
     feature = "lua51",
@@ -25,8 +31,19 @@ compile_error!(
 );
 
 #[cfg(any(
-    all(feature = "lua51", any(feature = "lua52", feature = "lua53", feature = "lua54", feature = "luajit")),
-    all(feature = "lua52", any(feature = "lua53", feature = "lua54", feature = "luajit")),
+    all(
+        feature = "lua51",
+        any(
+            feature = "lua52",
+            feature = "lua53",
+            feature = "lua54",
+            feature = "luajit"
+        )
+    ),
+    all(
+        feature = "lua52",
+        any(feature = "lua53", feature = "lua54", feature = "luajit")
+    ),
     all(feature = "lua53", any(feature = "lua54", feature = "luajit")),
     all(feature = "lua54", feature = "luajit"),
 ))]

@@ -1,5 +1,5 @@
 //! Lua 5.1 and LuaJIT 2.1 (same C ABI for everything declared here).
-use super::{lua_Integer, lua_Number, lua_State, luaL_Reg};
+use super::{luaL_Reg, lua_Integer, lua_Number, lua_State};
 use std::os::raw::{c_char, c_int, c_void};
 
 pub const LUA_VERSION_NUM: c_int = 501;
@@ -71,7 +71,11 @@ pub unsafe fn luaL_setfuncs(L: *mut lua_State, mut l: *const luaL_Reg, nup: c_in
 /// Protected call with a continuation. 5.1 and LuaJIT cannot yield across a
 /// C call, so the continuation simply runs on the status right away.
 #[inline]
-pub unsafe fn lua_pcall_cont<C: super::Cont>(L: *mut lua_State, nargs: c_int, nresults: c_int) -> c_int {
+pub unsafe fn lua_pcall_cont<C: super::Cont>(
+    L: *mut lua_State,
+    nargs: c_int,
+    nresults: c_int,
+) -> c_int {
     let status = lua_pcall(L, nargs, nresults, 0);
     C::finish(crate::lua::State::from_raw(L), status)
 }

@@ -1,5 +1,5 @@
 //! Lua 5.2.
-use super::{lua_CFunction, lua_Integer, lua_Number, lua_State, luaL_Reg, Cont};
+use super::{luaL_Reg, lua_CFunction, lua_Integer, lua_Number, lua_State, Cont};
 use std::os::raw::{c_char, c_int, c_void};
 
 pub const LUA_VERSION_NUM: c_int = 502;
@@ -21,7 +21,13 @@ extern "C-unwind" {
     pub fn lua_rawgeti(L: *mut lua_State, idx: c_int, n: c_int);
     pub fn lua_rawseti(L: *mut lua_State, idx: c_int, n: c_int);
     pub fn lua_newuserdata(L: *mut lua_State, sz: usize) -> *mut c_void;
-    pub fn lua_callk(L: *mut lua_State, nargs: c_int, nresults: c_int, ctx: c_int, k: Option<lua_CFunction>);
+    pub fn lua_callk(
+        L: *mut lua_State,
+        nargs: c_int,
+        nresults: c_int,
+        ctx: c_int,
+        k: Option<lua_CFunction>,
+    );
     pub fn lua_getctx(L: *mut lua_State, ctx: *mut c_int) -> c_int;
     pub fn lua_pcallk(
         L: *mut lua_State,

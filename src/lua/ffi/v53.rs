@@ -1,5 +1,5 @@
 //! Lua 5.3 and 5.4 (the only difference used here is userdata creation).
-use super::{lua_Integer, lua_Number, lua_State, luaL_Reg, Cont};
+use super::{luaL_Reg, lua_Integer, lua_Number, lua_State, Cont};
 use std::os::raw::{c_char, c_int, c_void};
 
 #[cfg(feature = "lua53")]
