@@ -46,6 +46,12 @@ impl ErrText {
     }
 }
 
+impl AsRef<[u8]> for ErrText {
+    fn as_ref(&self) -> &[u8] {
+        self.as_bytes()
+    }
+}
+
 impl core::ops::Deref for ErrText {
     type Target = [u8];
     fn deref(&self) -> &[u8] {

@@ -96,6 +96,56 @@ fn expected_error(l: State, name: &CStr, idx: c_int) -> ! {
     l.arg_error_bytes(idx, &buf[..n + 9])
 }
 
+/// `getfd`, `setfd`, `settimeout` (and, with `gettimeout`, `gettimeout`):
+/// the same in every class whose record has `fd` and `tm` fields; `$check`
+/// is the class file's group check.
+macro_rules! fd_timeout_methods {
+    ($check:ident) => {
+        crate::lua_fn! {
+            fn getfd(l) {
+                let o = $check(l);
+                l.push_number(o.fd as f64);
+                1
+            }
+        }
+        crate::lua_fn! {
+            /// Replaces the descriptor without closing the old one (LuaSec
+            /// steals it with `setfd(-1)`).
+            fn setfd(l) {
+                let o = $check(l);
+                o.fd = crate::net::cast::c_int(l.check_number(2));
+                0
+            }
+        }
+        crate::lua_fn! {
+            fn settimeout(l) {
+                let o = $check(l);
+                crate::socket::inet::settimeout(l, &mut o.tm)
+            }
+        }
+    };
+    ($check:ident, gettimeout) => {
+        crate::socket::aux::fd_timeout_methods!($check);
+        crate::lua_fn! {
+            fn gettimeout(l) {
+                let o = $check(l);
+                l.push_number(o.tm.block);
+                l.push_number(o.tm.total);
+                2
+            }
+        }
+    };
+}
+pub(crate) use fd_timeout_methods;
+
+/// Pushes `nil, text`: the soft-error return of every LuaSocket method
+/// (2 results).
+pub fn fail(l: State, text: impl AsRef<[u8]>) -> c_int {
+    l.push_nil();
+    l.push_bytes(text.as_ref());
+    2
+}
+
 /// `auxiliar_checkboolean`: a real boolean, else
 /// `boolean expected, got <type>`.
 pub fn check_boolean(l: State, idx: c_int) -> bool {

@@ -24,11 +24,7 @@ pub fn open(l: State) {
     );
 }
 
-fn fail(l: State, t: ErrText) -> c_int {
-    l.push_nil();
-    l.push_bytes(&t);
-    2
-}
+use crate::socket::aux::fail;
 
 /// `inet_pushresolved`: `{name = ..., alias = {...}, ip = {...}}`.
 fn push_resolved(l: State, h: &HostEnt) {

@@ -7,7 +7,7 @@ use super::{buffer, inet, options};
 use crate::lua::State;
 use crate::net::buffer::{FdIo, LazyBuffer};
 use crate::net::cast::c_int;
-use crate::net::errors::{socket_strerror, ErrText};
+use crate::net::errors::socket_strerror;
 use crate::net::inet as ninet;
 use crate::net::options::{TCP_GET, TCP_SET};
 use crate::net::resolve::Hints;
@@ -67,12 +67,7 @@ fn layout<'a>(l: State, name: &CStr) -> &'a mut Tcp {
     }
 }
 
-/// Pushes `nil, text` (2 results).
-fn fail(l: State, t: ErrText) -> i32 {
-    l.push_nil();
-    l.push_bytes(&t);
-    2
-}
+use crate::socket::aux::fail;
 
 const METHODS: &[Method] = &[
     (c"__gc", gc),
@@ -278,22 +273,6 @@ crate::lua_fn! {
 }
 
 crate::lua_fn! {
-    fn getfd(l) {
-        let tcp = check_any(l);
-        l.push_number(tcp.fd as f64);
-        1
-    }
-}
-
-crate::lua_fn! {
-    fn setfd(l) {
-        let tcp = check_any(l);
-        tcp.fd = c_int(l.check_number(2));
-        0
-    }
-}
-
-crate::lua_fn! {
     fn getoption(l) {
         let tcp = check_any(l);
         options::getoption(l, TCP_GET, tcp.fd)
@@ -381,18 +360,4 @@ crate::lua_fn! {
     }
 }
 
-crate::lua_fn! {
-    fn settimeout(l) {
-        let tcp = check_any(l);
-        inet::settimeout(l, &mut tcp.tm)
-    }
-}
-
-crate::lua_fn! {
-    fn gettimeout(l) {
-        let tcp = check_any(l);
-        l.push_number(tcp.tm.block);
-        l.push_number(tcp.tm.total);
-        2
-    }
-}
+crate::socket::aux::fd_timeout_methods!(check_any, gettimeout);

@@ -5,7 +5,7 @@
 use super::aux::{self, Method};
 use super::{inet, udp_options};
 use crate::lua::State;
-use crate::net::cast::{c_int, c_size};
+use crate::net::cast::c_size;
 use crate::net::errors::{gai_strerror, socket_strerror, ErrText, CLOSED, DONE};
 use crate::net::inet as ninet;
 use crate::net::resolve::{numeric, Hints, NameBuf};
@@ -52,12 +52,7 @@ fn layout<'a>(l: State, name: &CStr) -> &'a mut Udp {
     }
 }
 
-/// Pushes `nil, text` (2 results).
-fn fail(l: State, t: &[u8]) -> i32 {
-    l.push_nil();
-    l.push_bytes(t);
-    2
-}
+use crate::socket::aux::fail;
 
 /// `udp_strerror`: the transport's "closed" means the datagram was refused.
 fn udp_strerror(code: i32) -> ErrText {
@@ -128,7 +123,7 @@ fn create(l: State, family: i32) -> i32 {
         if let Some(udp) = l.userdata_mut::<Udp>(-1) {
             if let Some(e) = l.pure(|| ninet::try_create(&mut udp.fd, family, libc::SOCK_DGRAM, 0))
             {
-                return fail(l, &e);
+                return fail(l, e);
             }
         }
     }
@@ -164,22 +159,6 @@ crate::lua_fn! {
 }
 
 crate::lua_fn! {
-    fn getfd(l) {
-        let udp = check_any(l);
-        l.push_number(udp.fd as f64);
-        1
-    }
-}
-
-crate::lua_fn! {
-    fn setfd(l) {
-        let udp = check_any(l);
-        udp.fd = c_int(l.check_number(2));
-        0
-    }
-}
-
-crate::lua_fn! {
     fn getpeername(l) {
         let udp = check(l, CONNECTED);
         inet::getname(l, udp.fd, udp.family, true)
@@ -208,22 +187,6 @@ crate::lua_fn! {
 }
 
 crate::lua_fn! {
-    fn settimeout(l) {
-        let udp = check_any(l);
-        inet::settimeout(l, &mut udp.tm)
-    }
-}
-
-crate::lua_fn! {
-    fn gettimeout(l) {
-        let udp = check_any(l);
-        l.push_number(udp.tm.block);
-        l.push_number(udp.tm.total);
-        2
-    }
-}
-
-crate::lua_fn! {
     /// `setpeername("*")` dissolves the association and never fails;
     /// otherwise connect like tcp (class unchanged on failure).
     fn setpeername(l) {
@@ -239,7 +202,7 @@ crate::lua_fn! {
         let hints = Hints { family: udp.family, socktype: libc::SOCK_DGRAM, flags: 0 };
         let err = l.pure(|| ninet::try_connect(&mut udp.fd, &mut udp.family, address, port, &mut udp.tm, hints));
         match err {
-            Some(e) => fail(l, &e),
+            Some(e) => fail(l, e),
             None => {
                 aux::set_class(l, CONNECTED, 1);
                 push_one(l)
@@ -255,7 +218,7 @@ crate::lua_fn! {
         let port = l.check_cstr(3);
         let hints = Hints { family: udp.family, socktype: libc::SOCK_DGRAM, flags: libc::AI_PASSIVE };
         match l.pure(|| ninet::try_bind(&mut udp.fd, &mut udp.family, address, port, hints)) {
-            Some(e) => fail(l, &e),
+            Some(e) => fail(l, e),
             None => push_one(l),
         }
     }
@@ -270,7 +233,7 @@ crate::lua_fn! {
             sock::send(udp.fd, data, &udp.tm)
         });
         if err != DONE {
-            return fail(l, &udp_strerror(err));
+            return fail(l, udp_strerror(err));
         }
         l.push_number(sent as f64);
         1
@@ -303,7 +266,7 @@ crate::lua_fn! {
                 l.push_number(n as f64);
                 1
             }
-            Err(e) => fail(l, &e),
+            Err(e) => fail(l, e),
         }
     }
 }
@@ -434,7 +397,9 @@ fn push_from(l: State, from: &From) -> i32 {
 fn push_fail(l: State, e: Fail) -> i32 {
     match e {
         Fail::Oom => fail(l, b"out of memory"),
-        Fail::Code(c) => fail(l, &udp_strerror(c)),
-        Fail::Gai(c) => fail(l, &gai_strerror(c)),
+        Fail::Code(c) => fail(l, udp_strerror(c)),
+        Fail::Gai(c) => fail(l, gai_strerror(c)),
     }
 }
+
+crate::socket::aux::fd_timeout_methods!(check_any, gettimeout);

@@ -3,14 +3,14 @@
 //! `unixdgram{any}` and `select{able}`), one shared method list.
 use super::{attach, err_text, fail, object, push_one};
 use crate::lua::State;
-use crate::net::cast::{c_int, c_size};
+use crate::net::cast::c_size;
 use crate::net::errors::{ErrText, CLOSED, DONE};
 use crate::net::sock::{self, Fd, SockAddr};
 use crate::net::timeout::Timeout;
 use crate::net::udp as nudp;
 use crate::net::unix as nunix;
 use crate::socket::aux::{self, Method};
-use crate::socket::{inet, options};
+use crate::socket::options;
 use std::ffi::CStr;
 use std::os::raw::c_int;
 
@@ -88,7 +88,7 @@ crate::lua_fn! {
                 aux::set_class(l, UNCONNECTED, -1);
                 1
             }
-            Err(e) => fail(l, &err_text(e)),
+            Err(e) => fail(l, err_text(e)),
         }
     }
 }
@@ -99,7 +99,7 @@ crate::lua_fn! {
         let path = l.check_cstr(2);
         match l.pure(|| attach(&mut d.fd, &mut d.tm, path, false)) {
             Ok(()) => push_one(l),
-            Err(e) => fail(l, &e),
+            Err(e) => fail(l, e),
         }
     }
 }
@@ -114,7 +114,7 @@ crate::lua_fn! {
                 aux::set_class(l, CONNECTED, 1);
                 push_one(l)
             }
-            Err(e) => fail(l, &e),
+            Err(e) => fail(l, e),
         }
     }
 }
@@ -136,22 +136,6 @@ crate::lua_fn! {
 }
 
 crate::lua_fn! {
-    fn getfd(l) {
-        let d = check_any(l);
-        l.push_number(d.fd as f64);
-        1
-    }
-}
-
-crate::lua_fn! {
-    fn setfd(l) {
-        let d = check_any(l);
-        d.fd = c_int(l.check_number(2));
-        0
-    }
-}
-
-crate::lua_fn! {
     fn setoption(l) {
         let d = check_any(l);
         options::setoption(l, nunix::DGRAM_SET, d.fd)
@@ -160,38 +144,15 @@ crate::lua_fn! {
 
 crate::lua_fn! {
     fn getsockname(l) {
-        let d = check_any(l);
-        let fd = d.fd;
-        match l.pure(|| nunix::sockname(fd)) {
-            Ok(a) => {
-                l.push_bytes(nunix::path_of(&a));
-                1
-            }
-            Err(e) => fail(l, &err_text(e)),
-        }
-    }
-}
-
-crate::lua_fn! {
-    fn settimeout(l) {
-        let d = check_any(l);
-        inet::settimeout(l, &mut d.tm)
-    }
-}
-
-crate::lua_fn! {
-    fn gettimeout(l) {
-        let d = check_any(l);
-        l.push_number(d.tm.block);
-        l.push_number(d.tm.total);
-        2
+        let fd = check_any(l).fd;
+        super::getsockname(l, fd)
     }
 }
 
 /// Pushes the result of a send: the byte count or `nil, err`.
 fn push_sent(l: State, (sent, err): (usize, i32)) -> c_int {
     if err != DONE {
-        return fail(l, &dgram_strerror(err));
+        return fail(l, dgram_strerror(err));
     }
     l.push_number(sent as f64);
     1
@@ -331,6 +292,8 @@ fn push_from(l: State, from: &SockAddr, with_from: bool) -> c_int {
 fn push_fail(l: State, e: Fail) -> c_int {
     match e {
         Fail::Oom => fail(l, b"out of memory"),
-        Fail::Code(c) => fail(l, &dgram_strerror(c)),
+        Fail::Code(c) => fail(l, dgram_strerror(c)),
     }
 }
+
+crate::socket::aux::fd_timeout_methods!(check_any, gettimeout);

@@ -60,11 +60,18 @@ fn object<'a, T: Copy>(l: State, name: &CStr, group: bool) -> &'a mut T {
     }
 }
 
-/// Pushes `nil, text` (2 results).
-fn fail(l: State, text: &[u8]) -> c_int {
-    l.push_nil();
-    l.push_bytes(text);
-    2
+pub(crate) use crate::socket::aux::fail;
+
+/// `getsockname` of both unix classes: the bound path (`""` when unnamed),
+/// or `nil, err`.
+fn getsockname(l: State, fd: i32) -> c_int {
+    match l.pure(|| nunix::sockname(fd)) {
+        Ok(a) => {
+            l.push_bytes(nunix::path_of(&a));
+            1
+        }
+        Err(e) => fail(l, err_text(e)),
+    }
 }
 
 /// `socket_strerror` of a failure code.

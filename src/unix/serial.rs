@@ -3,11 +3,10 @@
 //! read(2)/write(2) with the tcp client's I/O methods.
 use super::{err_text, object, push_one, Stream};
 use crate::lua::State;
-use crate::net::cast::c_int;
 use crate::net::sock;
 use crate::net::unix::{self as nunix, DevIo};
 use crate::socket::aux::{self, Method};
-use crate::socket::{buffer, inet};
+use crate::socket::buffer;
 use std::ffi::CStr;
 use std::os::raw::c_int;
 
@@ -94,29 +93,6 @@ crate::lua_fn! {
 }
 
 crate::lua_fn! {
-    fn getfd(l) {
-        let s = check_any(l);
-        l.push_number(s.fd as f64);
-        1
-    }
-}
-
-crate::lua_fn! {
-    fn setfd(l) {
-        let s = check_any(l);
-        s.fd = c_int(l.check_number(2));
-        0
-    }
-}
-
-crate::lua_fn! {
-    fn settimeout(l) {
-        let s = check_any(l);
-        inet::settimeout(l, &mut s.tm)
-    }
-}
-
-crate::lua_fn! {
     fn getstats(l) {
         let s = check(l);
         buffer::getstats(l, &s.buf)
@@ -145,3 +121,5 @@ crate::lua_fn! {
         buffer::send(l, &mut s.buf, &mut s.tm, &mut io)
     }
 }
+
+crate::socket::aux::fd_timeout_methods!(check_any);

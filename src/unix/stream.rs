@@ -8,7 +8,7 @@ use crate::net::errors::socket_strerror;
 use crate::net::sock;
 use crate::net::unix::{self as nunix, StreamIo};
 use crate::socket::aux::{self, Method};
-use crate::socket::{buffer, inet, options};
+use crate::socket::{buffer, options};
 use std::ffi::CStr;
 
 const MASTER: &CStr = c"unixstream{master}";
@@ -67,7 +67,7 @@ crate::lua_fn! {
                 aux::set_class(l, MASTER, -1);
                 1
             }
-            Err(e) => fail(l, &err_text(e)),
+            Err(e) => fail(l, err_text(e)),
         }
     }
 }
@@ -78,7 +78,7 @@ crate::lua_fn! {
         let path = l.check_cstr(2);
         match l.pure(|| attach(&mut s.fd, &mut s.tm, path, false)) {
             Ok(()) => push_one(l),
-            Err(e) => fail(l, &e),
+            Err(e) => fail(l, e),
         }
     }
 }
@@ -93,7 +93,7 @@ crate::lua_fn! {
                 aux::set_class(l, CLIENT, 1);
                 push_one(l)
             }
-            Err(e) => fail(l, &e),
+            Err(e) => fail(l, e),
         }
     }
 }
@@ -103,7 +103,7 @@ crate::lua_fn! {
         let s = check(l, MASTER);
         let backlog = c_int(l.opt_number(2, 32.0));
         match socket_strerror(l.pure(|| sock::listen(s.fd, backlog))) {
-            Some(e) => fail(l, &e),
+            Some(e) => fail(l, e),
             None => {
                 aux::set_class(l, SERVER, 1);
                 push_one(l)
@@ -125,7 +125,7 @@ crate::lua_fn! {
                 aux::set_class(l, CLIENT, -1);
                 1
             }
-            Err(e) => fail(l, &err_text(e)),
+            Err(e) => fail(l, err_text(e)),
         }
     }
 }
@@ -159,22 +159,6 @@ crate::lua_fn! {
 }
 
 crate::lua_fn! {
-    fn getfd(l) {
-        let s = check_any(l);
-        l.push_number(s.fd as f64);
-        1
-    }
-}
-
-crate::lua_fn! {
-    fn setfd(l) {
-        let s = check_any(l);
-        s.fd = c_int(l.check_number(2));
-        0
-    }
-}
-
-crate::lua_fn! {
     fn setoption(l) {
         let s = check_any(l);
         options::setoption(l, nunix::STREAM_SET, s.fd)
@@ -184,22 +168,8 @@ crate::lua_fn! {
 crate::lua_fn! {
     /// The bound path (`""` when unnamed), or `nil, err`.
     fn getsockname(l) {
-        let s = check_any(l);
-        let fd = s.fd;
-        match l.pure(|| nunix::sockname(fd)) {
-            Ok(a) => {
-                l.push_bytes(nunix::path_of(&a));
-                1
-            }
-            Err(e) => fail(l, &err_text(e)),
-        }
-    }
-}
-
-crate::lua_fn! {
-    fn settimeout(l) {
-        let s = check_any(l);
-        inet::settimeout(l, &mut s.tm)
+        let fd = check_any(l).fd;
+        super::getsockname(l, fd)
     }
 }
 
@@ -246,3 +216,5 @@ crate::lua_fn! {
         push_one(l)
     }
 }
+
+crate::socket::aux::fd_timeout_methods!(check_any);
