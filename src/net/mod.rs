@@ -3,6 +3,7 @@
 //! without an interpreter.
 pub mod buffer;
 pub mod cast;
+pub mod cbuffer;
 pub mod errors;
 pub mod inet;
 pub mod options;
