@@ -9,6 +9,7 @@ pub mod inet;
 pub mod options;
 pub mod poll;
 pub mod resolve;
+pub mod sink;
 pub mod sock;
 pub mod time;
 pub mod timeout;
