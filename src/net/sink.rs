@@ -126,7 +126,7 @@ mod tests {
         r[..2].copy_from_slice(b"xy");
         v.commit(2);
         assert_eq!(v.as_slice(), b"xy");
-        v.extend(b"z").unwrap();
+        Sink::extend(&mut v, b"z").unwrap();
         assert_eq!(v, b"xyz");
     }
 }
