@@ -2,10 +2,14 @@
 //!
 //! Each function reproduces the C core's per-byte state machine exactly, but
 //! copies runs of "uninteresting" bytes in bulk (scanning eight bytes at a
-//! time) and writes into one output buffer reserved up front for the worst
-//! case of the input length (only markers longer than 6 bytes may make it
-//! grow), so no byte costs a function call or a reallocation. Where the C
-//! core keeps an atom of pending bytes between calls, [`Atom`] carries it.
+//! time, never further than the output can take, so every byte is looked at
+//! a bounded number of times) and writes into a [`Sink`] through windows of
+//! its room ([`drive`]): the output grows with what is produced, a refusal
+//! is an error value ([`Oom`]), and no byte costs a function call. Where the
+//! C core keeps an atom of pending bytes between calls, [`Atom`] carries it.
+//! Each filter also has an upper bound of its output length (`*_bound`),
+//! from which `mime` decides whether a stack array can hold the result.
+use crate::net::sink::{Oom, Sink};
 
 /// Carried-over bytes of a codec (at most 4): the second result of
 /// `b64`/`unb64`/`qp`/`unqp` when a chunk follows.
@@ -28,9 +32,85 @@ mod base64;
 mod lines;
 mod qp;
 
-pub use base64::{b64, unb64};
-pub use lines::{dot, eol, qpwrp, wrp};
-pub use qp::{qp, unqp};
+pub use base64::{b64, b64_bound, unb64, unb64_bound, B64_NEED, UNB64_NEED};
+pub use lines::{
+    dot, dot_bound, eol, eol_bound, eol_need, qpwrp, qpwrp_bound, wrp, wrp_bound, DOT_NEED,
+    WRP_NEED,
+};
+pub use qp::{qp, qp_bound, qp_need, unqp, unqp_bound, UNQP_NEED};
+
+/// Output window asked of a sink per step (unless less can be produced):
+/// large enough that the per-window cost vanishes, small enough that a host
+/// buffer is never grown far past the result.
+pub const CHUNK: usize = 16 * 1024;
+
+/// A write position in a window of a sink's room.
+pub(super) struct Cur<'a> {
+    r: &'a mut [u8],
+    o: usize,
+}
+
+impl Cur<'_> {
+    /// Bytes that still fit.
+    #[inline(always)]
+    pub(super) fn left(&self) -> usize {
+        self.r.len() - self.o
+    }
+    #[inline(always)]
+    pub(super) fn put(&mut self, b: u8) {
+        self.r[self.o] = b;
+        self.o += 1;
+    }
+    #[inline(always)]
+    pub(super) fn put_all(&mut self, s: &[u8]) {
+        self.r[self.o..self.o + s.len()].copy_from_slice(s);
+        self.o += s.len();
+    }
+    /// The unwritten rest of the window (for writers that count themselves;
+    /// follow with [`Cur::advance`]).
+    #[inline(always)]
+    pub(super) fn rest(&mut self) -> &mut [u8] {
+        &mut self.r[self.o..]
+    }
+    #[inline(always)]
+    pub(super) fn advance(&mut self, n: usize) {
+        debug_assert!(n <= self.left());
+        self.o = (self.o + n).min(self.r.len());
+    }
+}
+
+/// Runs a filter's `step` over `input`, window by window of `out`'s room.
+///
+/// `step(input, cur)` consumes a prefix of `input` and returns its length;
+/// it stops when the window has less than `need` bytes left (the most one
+/// step writes), and it must consume at least one byte when the window has
+/// `need` or more. `rest_bound(n)` bounds the output of `n` more input bytes,
+/// so that the last windows ask for no more than can be produced.
+pub(super) fn drive<S: Sink>(
+    out: &mut S,
+    need: usize,
+    mut input: &[u8],
+    rest_bound: impl Fn(usize) -> usize,
+    mut step: impl FnMut(&[u8], &mut Cur) -> usize,
+) -> Result<(), Oom> {
+    while !input.is_empty() {
+        let mut want = rest_bound(input.len()).min(CHUNK).max(need);
+        // A fixed sink near its end (or a host refusing a large window) may
+        // still take the smallest useful window.
+        if want > need && out.room(want).is_err() {
+            want = need;
+        }
+        let r = out.room(want)?;
+        let mut cur = Cur { r, o: 0 };
+        let used = step(input, &mut cur);
+        let made = cur.o;
+        out.commit(made);
+        // A step that made no progress is a bug: a Lua error, not a hang.
+        assert!(used > 0, "mime filter made no progress");
+        input = &input[used.min(input.len())..];
+    }
+    Ok(())
+}
 
 /// The bytes `luaL_addstring` adds for a marker: up to the first NUL.
 pub fn c_string(s: &[u8]) -> &[u8] {
@@ -87,29 +167,63 @@ pub(super) fn zero_bytes(v: u64) -> u64 {
     v.wrapping_sub(ONES) & !v & HIGHS
 }
 
-/// Index of the first byte of `s` that is one of `needles` (or `s.len()`),
-/// eight bytes per step: the runs between line ends are short, so a per-byte
-/// scan or a memchr call per run would dominate.
-#[inline]
-pub(super) fn find_any<const N: usize>(s: &[u8], needles: [u8; N]) -> usize {
-    let mut chunks = s.chunks_exact(8);
+/// Copies the run at the start of `inp` into `out` up to the first byte
+/// for which `stop` holds (or as far as both reach) and returns its length,
+/// scanning and copying eight bytes per step: `flags(w)` marks, with the
+/// lowest flag exact, every byte of the word `w` that may stop the run (a
+/// flagged byte that `stop` rejects is copied and the scan goes on). Bytes of
+/// `out` past the returned length may be overwritten.
+#[inline(always)]
+pub(super) fn copy_run(
+    inp: &[u8],
+    out: &mut [u8],
+    flags: impl Fn(u64) -> u64,
+    stop: impl Fn(u8) -> bool,
+) -> usize {
+    let n = inp.len().min(out.len());
+    let (inp, out) = (&inp[..n], &mut out[..n]);
     let mut i = 0;
-    for c in &mut chunks {
-        let w = u64::from_le_bytes([c[0], c[1], c[2], c[3], c[4], c[5], c[6], c[7]]);
-        let mut m = 0;
-        for n in needles {
-            m |= zero_bytes(w ^ (ONES * n as u64));
-        }
+    while let (Some((c, _)), Some((o, _))) = (
+        inp[i..].split_first_chunk::<8>(),
+        out[i..].split_first_chunk_mut::<8>(),
+    ) {
+        let w = u64::from_le_bytes(*c);
+        *o = *c;
+        let m = flags(w);
         if m != 0 {
-            return i + (m.trailing_zeros() / 8) as usize;
+            let j = i + (m.trailing_zeros() / 8) as usize;
+            if stop(inp[j]) {
+                return j;
+            }
+            i = j + 1;
+            continue;
         }
         i += 8;
     }
-    let rest = chunks.remainder();
-    i + rest
-        .iter()
-        .position(|b| needles.contains(b))
-        .unwrap_or(rest.len())
+    while i < n && !stop(inp[i]) {
+        out[i] = inp[i];
+        i += 1;
+    }
+    i
+}
+
+/// [`copy_run`] up to the first of `needles`, into the window of `cur`.
+#[inline(always)]
+pub(super) fn copy_until_any<const N: usize>(inp: &[u8], cur: &mut Cur, needles: [u8; N]) -> usize {
+    let k = copy_run(
+        inp,
+        cur.rest(),
+        |w| {
+            let mut m = 0;
+            for n in needles {
+                m |= zero_bytes(w ^ (ONES * n as u64));
+            }
+            m
+        },
+        |b| needles.contains(&b),
+    );
+    cur.advance(k);
+    k
 }
 
 #[cfg(test)]

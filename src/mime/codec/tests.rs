@@ -1,12 +1,120 @@
 //! Unit tests of the codecs: the spec's examples, plus a literal per-byte
 //! port of mime.c (the `naive` module) checked against the bulk versions on
-//! deterministic random inputs split at every kind of boundary.
+//! deterministic random inputs split at every kind of boundary, each run
+//! into three sinks (a growable one, one that grants only tiny windows, and
+//! a fixed array of the filter's bound: so the bounds hold and window
+//! boundaries change nothing); and the filters' cost stays linear.
 use super::base64::*;
 use super::qp::*;
 use super::*;
+use crate::net::sink::Fixed;
+
+/// A sink that grants at most [`Stingy::MAX`] bytes of room at a time, so
+/// that the filters stop and resume at every window boundary.
+#[derive(Default)]
+struct Stingy(Vec<u8>);
+
+impl Stingy {
+    const MAX: usize = 32;
+}
+
+impl Sink for Stingy {
+    fn len(&self) -> usize {
+        self.0.len()
+    }
+    fn as_slice(&self) -> &[u8] {
+        &self.0
+    }
+    fn room(&mut self, n: usize) -> Result<&mut [u8], Oom> {
+        if n > Self::MAX {
+            return Err(Oom);
+        }
+        self.0.room(n)
+    }
+    fn commit(&mut self, n: usize) {
+        self.0.commit(n)
+    }
+    fn truncate(&mut self, n: usize) {
+        Sink::truncate(&mut self.0, n)
+    }
+}
+
+/// Runs `$call` (with `$s` a sink) into a Vec, a Stingy sink and a Fixed
+/// array of `bound + need` bytes; all three must agree (and the array must
+/// suffice). Gives the Vec's bytes and the context.
+macro_rules! three {
+    ($bound:expr, $need:expr, |$s:ident| $call:expr) => {{
+        let mut v: Vec<u8> = Vec::new();
+        let a = {
+            let $s = &mut v;
+            $call
+        }
+        .expect("vec");
+        let mut st = Stingy::default();
+        let b = {
+            let $s = &mut st;
+            $call
+        }
+        .expect("stingy");
+        assert_eq!(
+            (&v, &a),
+            (&st.0, &b),
+            "window boundaries changed the result"
+        );
+        let bound: usize = $bound.expect("bound");
+        assert!(v.len() <= bound, "output {} over bound {bound}", v.len());
+        let mut arr = vec![0u8; bound + $need];
+        let mut fx = Fixed::new(&mut arr);
+        let c = {
+            let $s = &mut fx;
+            $call
+        }
+        .expect("fixed array of the bound");
+        assert_eq!((&v[..], &a), (fx.as_slice(), &c));
+        (v, a)
+    }};
+}
 
 fn s(v: &(Vec<u8>, Atom)) -> (&[u8], &[u8]) {
     (&v.0, v.1.as_bytes())
+}
+
+fn dlen(d: Option<&[u8]>) -> usize {
+    d.map_or(0, <[u8]>::len)
+}
+fn b64(c: &[u8], d: Option<&[u8]>) -> (Vec<u8>, Atom) {
+    let n = c.len() + dlen(d);
+    three!(b64_bound(n, d.is_none()), B64_NEED, |s| super::b64(c, d, s))
+}
+fn unb64(c: &[u8], d: Option<&[u8]>) -> (Vec<u8>, Atom) {
+    let n = c.len() + dlen(d);
+    three!(unb64_bound(n), 3, |s| super::unb64(c, d, s))
+}
+fn qp(c: &[u8], d: Option<&[u8]>, m: &[u8]) -> (Vec<u8>, Atom) {
+    let n = c.len() + dlen(d);
+    three!(qp_bound(n, m), qp_need(m), |s| super::qp(c, d, m, s))
+}
+fn unqp(c: &[u8], d: Option<&[u8]>) -> (Vec<u8>, Atom) {
+    let n = c.len() + dlen(d);
+    three!(unqp_bound(n), UNQP_NEED, |s| super::unqp(c, d, s))
+}
+fn wrp(left: i32, input: &[u8], length: i32) -> (Vec<u8>, i32) {
+    three!(wrp_bound(input.len(), length), WRP_NEED, |s| {
+        super::wrp(left, input, length, s)
+    })
+}
+fn qpwrp(left: i32, input: &[u8], length: i32) -> (Vec<u8>, i32) {
+    three!(qpwrp_bound(input.len(), length), WRP_NEED, |s| {
+        super::qpwrp(left, input, length, s)
+    })
+}
+fn eol(ctx: i32, input: &[u8], m: &[u8]) -> (Vec<u8>, i32) {
+    three!(eol_bound(input.len(), m), eol_need(m), |s| {
+        super::eol(ctx, input, m, s)
+    })
+}
+fn dot(state: u64, input: &[u8]) -> (Vec<u8>, u64) {
+    three!(dot_bound(input.len()), 2, |s| super::dot(state, input, s))
 }
 
 /// mime.c, one byte at a time, exactly as written there.
@@ -83,7 +191,11 @@ mod naive {
         let mut out = Vec::new();
         let mut atom = Atom::default();
         for &c in input {
-            qp_step(&mut atom, c, marker, &mut out);
+            let mut tmp = vec![0u8; qp_need(marker)];
+            let mut cur = Cur { r: &mut tmp, o: 0 };
+            qp_step(&mut atom, c, marker, &mut cur);
+            let n = cur.o;
+            out.extend_from_slice(&tmp[..n]);
         }
         let mut rest = atom.as_bytes().to_vec();
         if flush {
@@ -91,7 +203,7 @@ mod naive {
                 if QP_CLASS[b as usize] == QP_PLAIN {
                     out.push(b)
                 } else {
-                    qp_quote(b, &mut out)
+                    out.extend_from_slice(format!("={b:02X}").as_bytes())
                 }
             }
             if !rest.is_empty() {
@@ -106,7 +218,11 @@ mod naive {
         let mut out = Vec::new();
         let mut atom = Atom::default();
         for &c in input {
-            unqp_step(&mut atom, c, &mut out);
+            let mut tmp = [0u8; 3];
+            let mut cur = Cur { r: &mut tmp, o: 0 };
+            unqp_step(&mut atom, c, &mut cur);
+            let n = cur.o;
+            out.extend_from_slice(&tmp[..n]);
         }
         let mut rest = atom.as_bytes().to_vec();
         if flush {
