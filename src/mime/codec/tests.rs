@@ -336,7 +336,7 @@ impl Lcg {
 #[test]
 fn bulk_equals_per_byte_model() {
     let mut g = Lcg(12345);
-    for _ in 0..20000 {
+    for _ in 0..6000 {
         let c = g.bytes();
         let d = g.bytes();
         let mut cd = c.clone();
@@ -488,4 +488,108 @@ fn c_casts_match_x86_64() {
     assert_eq!(c_size_from_number(3.7), 3);
     assert_eq!(c_string(b"ab\0cd"), b"ab");
     assert_eq!(c_string(b"\0"), b"");
+}
+
+/// This thread's CPU time (not wall time: other work on a busy machine
+/// does not count).
+fn thread_cpu() -> std::time::Duration {
+    let mut ts = libc::timespec {
+        tv_sec: 0,
+        tv_nsec: 0,
+    };
+    // SAFETY: a valid clock id and a valid out pointer.
+    unsafe { libc::clock_gettime(libc::CLOCK_THREAD_CPUTIME_ID, &mut ts) };
+    std::time::Duration::new(ts.tv_sec as u64, ts.tv_nsec as u32)
+}
+
+/// Every filter's cost grows linearly with its input, whatever the line
+/// length: ten calls on N bytes against one call on 10 N bytes (CPU time,
+/// best of three trials each, so both sides take about as long). Linear
+/// gives a ratio near 1; the quadratic scans this guards against gave 10
+/// and more. The bound (3) is deliberately generous: this is not a timing
+/// assertion, it only catches a change of complexity.
+#[test]
+fn cost_is_linear() {
+    use std::time::Duration;
+    const N: usize = 16 * 1024;
+    fn best(reps: usize, input: &[u8], f: &dyn Fn(&[u8], &mut Vec<u8>)) -> Duration {
+        let mut out = Vec::new();
+        (0..3)
+            .map(|_| {
+                let t = thread_cpu();
+                for _ in 0..reps {
+                    out.clear();
+                    f(input, &mut out);
+                }
+                thread_cpu().saturating_sub(t)
+            })
+            .min()
+            .unwrap_or_default()
+    }
+    type Filter = (&'static str, &'static [u8], fn(&[u8], &mut Vec<u8>));
+    let cases: &[Filter] = &[
+        ("wrp(10, a.., 0)", b"a", |s, o| {
+            drop(super::wrp(10, s, 0, o))
+        }),
+        ("wrp(0, a.., 1)", b"a", |s, o| drop(super::wrp(0, s, 1, o))),
+        ("wrp(-5, a.., 76)", b"a", |s, o| {
+            drop(super::wrp(-5, s, 76, o))
+        }),
+        ("wrp(76, a.., MAX)", b"a", |s, o| {
+            drop(super::wrp(76, s, i32::MAX, o))
+        }),
+        ("wrp(3, a\\r\\n.., 3)", b"ab\r\ncd\n\r", |s, o| {
+            drop(super::wrp(3, s, 3, o))
+        }),
+        ("qpwrp(10, a.., 0)", b"a", |s, o| {
+            drop(super::qpwrp(10, s, 0, o))
+        }),
+        ("qpwrp(0, a.., 0)", b"a", |s, o| {
+            drop(super::qpwrp(0, s, 0, o))
+        }),
+        ("qpwrp(76, a.., 5)", b"a", |s, o| {
+            drop(super::qpwrp(76, s, 5, o))
+        }),
+        ("qpwrp(76, =3D.., 4)", b"=3Da", |s, o| {
+            drop(super::qpwrp(76, s, 4, o))
+        }),
+        ("qpwrp(1, a.., MAX)", b"a", |s, o| {
+            drop(super::qpwrp(1, s, i32::MAX, o))
+        }),
+        ("eol(0, a..)", b"a", |s, o| {
+            drop(super::eol(0, s, b"\r\n", o))
+        }),
+        ("eol(0, \\r\\n\\n\\r..)", b"\r\n\n\rx", |s, o| {
+            drop(super::eol(0, s, b"\r\n", o))
+        }),
+        ("dot(2, a..)", b"a", |s, o| drop(super::dot(2, s, o))),
+        ("dot(2, \\r\\n...)", b"\r\n..", |s, o| {
+            drop(super::dot(2, s, o))
+        }),
+        ("qp(a..)", b"a", |s, o| drop(super::qp(s, None, b"\r\n", o))),
+        ("qp(  \\r\\n..)", b"  \t\r\n\r", |s, o| {
+            drop(super::qp(s, None, b"\r\n", o))
+        }),
+        ("unqp(a..)", b"a", |s, o| drop(super::unqp(s, None, o))),
+        ("unqp(=\\r\\n=4..)", b"=\r\n=4\r", |s, o| {
+            drop(super::unqp(s, None, o))
+        }),
+        ("b64(a..)", b"a", |s, o| drop(super::b64(s, None, o))),
+        ("unb64(QU!..)", b"QU!", |s, o| {
+            drop(super::unb64(s, None, o))
+        }),
+    ];
+    for &(name, unit, f) in cases {
+        let small: Vec<u8> = unit.iter().copied().cycle().take(N).collect();
+        let big: Vec<u8> = unit.iter().copied().cycle().take(10 * N).collect();
+        let ten_small = best(10, &small, &f);
+        let one_big = best(1, &big, &f);
+        let ratio = one_big.as_secs_f64() / ten_small.as_secs_f64().max(1e-9);
+        assert!(
+            ratio < 3.0,
+            "{name}: 10x the input cost {:.1}x ({one_big:?} vs 10 x {:?})",
+            ratio * 10.0,
+            ten_small / 10
+        );
+    }
 }
