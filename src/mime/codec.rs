@@ -34,10 +34,10 @@ mod qp;
 
 pub use base64::{b64, b64_bound, unb64, unb64_bound, B64_NEED, UNB64_NEED};
 pub use lines::{
-    dot, dot_bound, eol, eol_bound, eol_need, qpwrp, qpwrp_bound, wrp, wrp_bound, DOT_NEED,
-    WRP_NEED,
+    dot, dot_bound, dot_guess, eol, eol_bound, eol_guess, eol_need, qpwrp, qpwrp_bound,
+    qpwrp_guess, wrp, wrp_bound, wrp_guess, DOT_NEED, WRP_NEED,
 };
-pub use qp::{qp, qp_bound, qp_need, unqp, unqp_bound, UNQP_NEED};
+pub use qp::{qp, qp_bound, qp_guess, qp_need, unqp, unqp_bound, UNQP_NEED};
 
 /// Output window asked of a sink per step (unless less can be produced):
 /// large enough that the per-window cost vanishes, small enough that a host
@@ -84,23 +84,25 @@ impl Cur<'_> {
 /// `step(input, cur)` consumes a prefix of `input` and returns its length;
 /// it stops when the window has less than `need` bytes left (the most one
 /// step writes), and it must consume at least one byte when the window has
-/// `need` or more. `rest_bound(n)` bounds the output of `n` more input bytes,
-/// so that the last windows ask for no more than can be produced.
+/// `need` or more. `guess(n)` is about what `n` more input bytes produce
+/// (exact or an upper bound where that is tight): windows are sized by it,
+/// so a host buffer is allocated about once and not zeroed far past the
+/// result; a guess that is too small only means one more window.
 pub(super) fn drive<S: Sink>(
     out: &mut S,
     need: usize,
     mut input: &[u8],
-    rest_bound: impl Fn(usize) -> usize,
+    guess: impl Fn(usize) -> usize,
     mut step: impl FnMut(&[u8], &mut Cur) -> usize,
 ) -> Result<(), Oom> {
     while !input.is_empty() {
-        let mut want = rest_bound(input.len()).min(CHUNK).max(need);
+        let want = guess(input.len()).min(CHUNK).max(need);
         // A fixed sink near its end (or a host refusing a large window) may
         // still take the smallest useful window.
-        if want > need && out.room(want).is_err() {
-            want = need;
-        }
-        let r = out.room(want)?;
+        let r = match out.room(want) {
+            Ok(r) => r,
+            Err(Oom) => out.room(need)?,
+        };
         let mut cur = Cur { r, o: 0 };
         let used = step(input, &mut cur);
         let made = cur.o;
@@ -168,11 +170,12 @@ pub(super) fn zero_bytes(v: u64) -> u64 {
 }
 
 /// Copies the run at the start of `inp` into `out` up to the first byte
-/// for which `stop` holds (or as far as both reach) and returns its length,
-/// scanning and copying eight bytes per step: `flags(w)` marks, with the
-/// lowest flag exact, every byte of the word `w` that may stop the run (a
-/// flagged byte that `stop` rejects is copied and the scan goes on). Bytes of
-/// `out` past the returned length may be overwritten.
+/// for which `stop` holds (or as far as both reach) and returns its length.
+/// `flags(w)` marks, with the lowest flag exact, every byte of the word `w`
+/// that may stop the run (a flagged byte that `stop` rejects is copied and
+/// the scan goes on). Most runs between line ends are short: those are
+/// copied as one fixed 16-byte move instead of a call (bytes of `out` past
+/// the returned length may be overwritten).
 #[inline(always)]
 pub(super) fn copy_run(
     inp: &[u8],
@@ -181,49 +184,82 @@ pub(super) fn copy_run(
     stop: impl Fn(u8) -> bool,
 ) -> usize {
     let n = inp.len().min(out.len());
-    let (inp, out) = (&inp[..n], &mut out[..n]);
-    let mut i = 0;
-    while let (Some((c, _)), Some((o, _))) = (
-        inp[i..].split_first_chunk::<8>(),
-        out[i..].split_first_chunk_mut::<8>(),
-    ) {
-        let w = u64::from_le_bytes(*c);
-        *o = *c;
-        let m = flags(w);
-        if m != 0 {
-            let j = i + (m.trailing_zeros() / 8) as usize;
-            if stop(inp[j]) {
-                return j;
+    let end = scan_run(&inp[..n], 0, flags, stop);
+    match (inp.first_chunk::<16>(), out.first_chunk_mut::<16>()) {
+        (Some(i), Some(o)) if end <= 16 => *o = *i,
+        _ => out[..end].copy_from_slice(&inp[..end]),
+    }
+    end
+}
+
+/// Index of the first byte of `s` from `i` on for which `stop` holds (or
+/// `s.len()`), eight bytes per step (see [`copy_run`] for `flags`).
+#[inline(always)]
+fn scan_run(
+    s: &[u8],
+    mut i: usize,
+    flags: impl Fn(u64) -> u64,
+    stop: impl Fn(u8) -> bool,
+) -> usize {
+    'words: loop {
+        let mut chunks = s[i..].chunks_exact(8);
+        for c in &mut chunks {
+            let w = u64::from_le_bytes([c[0], c[1], c[2], c[3], c[4], c[5], c[6], c[7]]);
+            let m = flags(w);
+            if m != 0 {
+                let j = i + (m.trailing_zeros() / 8) as usize;
+                if stop(s[j]) {
+                    return j;
+                }
+                i = j + 1;
+                continue 'words;
             }
-            i = j + 1;
-            continue;
+            i += 8;
+        }
+        let rest = chunks.remainder();
+        return i + rest.iter().position(|&b| stop(b)).unwrap_or(rest.len());
+    }
+}
+
+/// Index of the first byte of `s` that is one of `needles` (or `s.len()`),
+/// eight bytes per step.
+#[inline(always)]
+fn find_any<const N: usize>(s: &[u8], needles: [u8; N]) -> usize {
+    let mut chunks = s.chunks_exact(8);
+    let mut i = 0;
+    for c in &mut chunks {
+        let w = u64::from_le_bytes([c[0], c[1], c[2], c[3], c[4], c[5], c[6], c[7]]);
+        let mut m = 0;
+        for n in needles {
+            m |= zero_bytes(w ^ (ONES * n as u64));
+        }
+        if m != 0 {
+            return i + (m.trailing_zeros() / 8) as usize;
         }
         i += 8;
     }
-    while i < n && !stop(inp[i]) {
-        out[i] = inp[i];
-        i += 1;
-    }
-    i
+    let rest = chunks.remainder();
+    i + rest
+        .iter()
+        .position(|b| needles.contains(b))
+        .unwrap_or(rest.len())
 }
 
-/// [`copy_run`] up to the first of `needles`, into the window of `cur`.
+/// Copies the run at the start of `inp` up to the first of `needles` into
+/// the window of `cur` (as far as it reaches) and returns its length. A
+/// short run is copied as one fixed 16-byte move instead of a call (bytes of
+/// the window past the run may be overwritten).
 #[inline(always)]
 pub(super) fn copy_until_any<const N: usize>(inp: &[u8], cur: &mut Cur, needles: [u8; N]) -> usize {
-    let k = copy_run(
-        inp,
-        cur.rest(),
-        |w| {
-            let mut m = 0;
-            for n in needles {
-                m |= zero_bytes(w ^ (ONES * n as u64));
-            }
-            m
-        },
-        |b| needles.contains(&b),
-    );
-    cur.advance(k);
-    k
+    let n = inp.len().min(cur.left());
+    let run = find_any(&inp[..n], needles);
+    let out = cur.rest();
+    match (inp.first_chunk::<16>(), out.first_chunk_mut::<16>()) {
+        (Some(i), Some(o)) if run <= 16 => *o = *i,
+        _ => out[..run].copy_from_slice(&inp[..run]),
+    }
+    cur.advance(run);
+    run
 }
 
 #[cfg(test)]

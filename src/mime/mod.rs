@@ -12,10 +12,11 @@
 //! the C core's Lua error, and a raise at any point leaks nothing.
 use crate::lua::{HostBuf, State};
 use crate::net::sink::{Fixed, Oom, Sink};
-use std::mem::MaybeUninit;
+use stack::{StackBuf, STACK};
 use std::os::raw::c_int;
 
 pub mod codec;
+mod stack;
 
 use codec::Atom;
 
@@ -49,18 +50,17 @@ pub fn open(l: State) -> c_int {
     1
 }
 
-/// Results up to this size (bound plus the largest single write) are built
-/// on the C stack: the common chunks (ltn12's 2 KiB, a socket's 8 KiB reads)
-/// never touch an allocator. A leaf frame of this size is safe where Lua
-/// runs (5.1's own `luaL_Buffer` keeps 8 KiB on the C stack).
-const STACK: usize = 16 * 1024;
-
 /// One filter call with its arguments, as plain data (phase 1 done).
 trait Job {
     /// What comes back besides the bytes: an atom, `left`, a context.
     type Ctx: Copy;
     /// Upper bound of the output length (None: not representable).
     fn bound(&self) -> Option<usize>;
+    /// About the output length for typical input (text, not binary): the
+    /// bound where that is tight.
+    fn likely(&self) -> usize {
+        self.bound().unwrap_or(usize::MAX)
+    }
     /// The most the filter writes at once (room a fixed array keeps beyond
     /// the bound, so that the last windows fit).
     fn need(&self) -> usize;
@@ -99,27 +99,22 @@ impl Out<'_, '_> {
 }
 
 /// Runs `job` and pushes its results: into an array on the stack when the
-/// bound says the result fits, else into a host buffer (a guard userdata
-/// pushed first). Every frame here holds plain data only, so a raise in
-/// phase 3 skips nothing.
+/// result fits there (surely, by the bound, or likely, by the guess: a wrong
+/// guess costs one attempt of at most STACK bytes), else into a host buffer
+/// (a guard userdata pushed first). Every frame here holds plain data only,
+/// so a raise in phase 3 skips nothing.
 #[inline]
 fn filter<J: Job>(l: State, job: &J) -> c_int {
     let fits = job.bound().and_then(|b| b.checked_add(job.need()));
-    if let Some(len) = fits.filter(|&n| n <= STACK) {
-        let mut stack = [MaybeUninit::<u8>::uninit(); STACK];
-        // SAFETY: the first `len` (<= STACK) bytes are zeroed before they
-        // are seen as initialised bytes; the array outlives the slice.
-        let buf = unsafe {
-            let p = stack.as_mut_ptr() as *mut u8;
-            std::ptr::write_bytes(p, 0, len);
-            std::slice::from_raw_parts_mut(p, len)
-        };
-        let mut f = Fixed::new(buf);
-        if let Ok(ctx) = l.pure(|| job.run(&mut f)) {
-            return job.push(l, Out::Fixed(f.as_slice()), ctx);
+    let likely = job.likely().saturating_add(job.need());
+    if fits.is_some_and(|n| n <= STACK) || likely <= STACK {
+        let mut array = stack::array();
+        let mut sb = StackBuf::new(&mut array);
+        if let Ok(ctx) = l.pure(|| job.run(&mut sb)) {
+            return job.push(l, Out::Fixed(sb.as_slice()), ctx);
         }
-        // Only a bound that does not hold lands here (a bug, covered by
-        // the unit tests): the host buffer below still gets it right.
+        // The guess was wrong (or, a bug the unit tests cover, a bound did
+        // not hold): start over in a host buffer.
     }
     let mut hb = l.new_hostbuf();
     match l.pure(|| job.run(&mut hb)) {
@@ -223,6 +218,12 @@ struct Codec<'a> {
 
 impl Job for Codec<'_> {
     type Ctx = Atom;
+    fn likely(&self) -> usize {
+        match self.kind {
+            Kind::Qp => total(self.c, self.d).map_or(usize::MAX, codec::qp_guess),
+            _ => self.bound().unwrap_or(usize::MAX),
+        }
+    }
     fn bound(&self) -> Option<usize> {
         let n = total(self.c, self.d)?;
         match self.kind {
@@ -274,6 +275,13 @@ struct Wrp<'a> {
 
 impl Job for Wrp<'_> {
     type Ctx = i32;
+    fn likely(&self) -> usize {
+        if self.qp {
+            codec::qpwrp_guess(self.input.len(), self.length)
+        } else {
+            codec::wrp_guess(self.input.len(), self.length)
+        }
+    }
     fn bound(&self) -> Option<usize> {
         if self.qp {
             codec::qpwrp_bound(self.input.len(), self.length)
@@ -304,6 +312,9 @@ struct Eol<'a> {
 
 impl Job for Eol<'_> {
     type Ctx = i32;
+    fn likely(&self) -> usize {
+        codec::eol_guess(self.input.len(), self.marker)
+    }
     fn bound(&self) -> Option<usize> {
         codec::eol_bound(self.input.len(), self.marker)
     }
@@ -325,6 +336,9 @@ struct Dot<'a> {
 
 impl Job for Dot<'_> {
     type Ctx = u64;
+    fn likely(&self) -> usize {
+        codec::dot_guess(self.input.len())
+    }
     fn bound(&self) -> Option<usize> {
         codec::dot_bound(self.input.len())
     }

@@ -33,15 +33,35 @@ pub fn qpwrp_bound(n: usize, length: i32) -> Option<usize> {
     }
 }
 
+/// About what `n` bytes become when wrapped at `length`: a break per line,
+/// a CR per LF; when lines are shorter than `short`, a break before every
+/// byte (`per` bytes each).
+fn wrap_guess(n: usize, length: i32, short: i32, per: usize) -> usize {
+    if length < short {
+        n.saturating_mul(per)
+    } else {
+        n + n / 32 + 3
+    }
+}
+
+/// About the size of `wrp`'s output for `n` bytes of text.
+pub fn wrp_guess(n: usize, length: i32) -> usize {
+    wrap_guess(n, length, 2, 3)
+}
+
+/// About the size of `qpwrp`'s output for `n` bytes of text.
+pub fn qpwrp_guess(n: usize, length: i32) -> usize {
+    wrap_guess(n, length, 4, 4)
+}
+
 /// `wrp(left, input, length)`: writes the wrapped text into `out` and
 /// returns the new `left`. Arithmetic wraps like the C `int` does on x86-64.
 pub fn wrp<S: Sink>(mut left: i32, input: &[u8], length: i32, out: &mut S) -> Result<i32, Oom> {
-    let per = if length >= 2 { 2 } else { 3 };
     drive(
         out,
         WRP_NEED,
         input,
-        |n| n.saturating_mul(per).saturating_add(2),
+        |n| wrp_guess(n, length),
         |inp, cur| {
             let mut i = 0;
             while i < inp.len() && cur.left() >= WRP_NEED {
@@ -78,12 +98,11 @@ pub fn wrp<S: Sink>(mut left: i32, input: &[u8], length: i32, out: &mut S) -> Re
 /// `qpwrp(left, input, length)`: like [`wrp`] but breaks with a soft line
 /// break, never inside an `=XX` triplet, keeping room for the `=`.
 pub fn qpwrp<S: Sink>(mut left: i32, input: &[u8], length: i32, out: &mut S) -> Result<i32, Oom> {
-    let per = if length >= 4 { 2 } else { 4 };
     drive(
         out,
         WRP_NEED,
         input,
-        |n| n.saturating_mul(per).saturating_add(3),
+        |n| qpwrp_guess(n, length),
         |inp, cur| {
             let mut i = 0;
             while i < inp.len() && cur.left() >= WRP_NEED {
@@ -142,17 +161,21 @@ pub fn eol_bound(n: usize, marker: &[u8]) -> Option<usize> {
     n.checked_mul(marker.len().max(1))
 }
 
+/// About the size of `eol`'s output for `n` bytes of text.
+pub fn eol_guess(n: usize, marker: &[u8]) -> usize {
+    (n + n / 16).saturating_add(marker.len())
+}
+
 /// `eol(ctx, input, marker)`: every CR, LF, CRLF or LFCR becomes `marker`
 /// (cut at its first NUL); writes the text into `out` and returns the new
 /// context.
 pub fn eol<S: Sink>(mut ctx: i32, input: &[u8], marker: &[u8], out: &mut S) -> Result<i32, Oom> {
     let need = eol_need(marker);
-    let per = marker.len().max(1);
     drive(
         out,
         need,
         input,
-        |n| n.saturating_mul(per),
+        |n| eol_guess(n, marker),
         |inp, cur| {
             let mut i = 0;
             while i < inp.len() && cur.left() >= need {
@@ -188,45 +211,44 @@ pub fn dot_bound(n: usize) -> Option<usize> {
     n.checked_add(n / 3)?.checked_add(1)
 }
 
+/// About the size of `dot`'s output for `n` bytes of text.
+pub fn dot_guess(n: usize) -> usize {
+    n + n / 64 + 1
+}
+
 /// `dot(state, input)`: SMTP dot-stuffing into `out`; state 2 means "just
 /// after CRLF".
 pub fn dot<S: Sink>(mut state: u64, input: &[u8], out: &mut S) -> Result<u64, Oom> {
-    drive(
-        out,
-        DOT_NEED,
-        input,
-        |n| n.saturating_add(n / 3).saturating_add(1),
-        |inp, cur| {
-            let mut i = 0;
-            while i < inp.len() && cur.left() >= DOT_NEED {
-                let c = inp[i];
-                match c {
-                    b'\r' => {
-                        cur.put(c);
-                        state = 1;
-                        i += 1;
+    drive(out, DOT_NEED, input, dot_guess, |inp, cur| {
+        let mut i = 0;
+        while i < inp.len() && cur.left() >= DOT_NEED {
+            let c = inp[i];
+            match c {
+                b'\r' => {
+                    cur.put(c);
+                    state = 1;
+                    i += 1;
+                }
+                b'\n' => {
+                    cur.put(c);
+                    state = if state == 1 { 2 } else { 0 };
+                    i += 1;
+                }
+                b'.' => {
+                    cur.put(c);
+                    if state == 2 {
+                        cur.put(b'.');
                     }
-                    b'\n' => {
-                        cur.put(c);
-                        state = if state == 1 { 2 } else { 0 };
-                        i += 1;
-                    }
-                    b'.' => {
-                        cur.put(c);
-                        if state == 2 {
-                            cur.put(b'.');
-                        }
-                        state = 0;
-                        i += 1;
-                    }
-                    _ => {
-                        i += copy_until_any(&inp[i..], cur, [b'\r', b'\n', b'.']);
-                        state = 0;
-                    }
+                    state = 0;
+                    i += 1;
+                }
+                _ => {
+                    i += copy_until_any(&inp[i..], cur, [b'\r', b'\n', b'.']);
+                    state = 0;
                 }
             }
-            i
-        },
-    )?;
+        }
+        i
+    })?;
     Ok(state)
 }

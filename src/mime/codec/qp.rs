@@ -127,16 +127,17 @@ fn qp_flags(w: u64) -> u64 {
         | zero_bytes(w ^ (ONES * b'=' as u64))
 }
 
+/// About the size of `qp`'s output for `n` bytes of text (binary data makes
+/// up to three times its size).
+pub fn qp_guess(n: usize) -> usize {
+    n + n / 4 + 8
+}
+
 fn qp_feed<S: Sink>(atom: &mut Atom, input: &[u8], marker: &[u8], out: &mut S) -> Result<(), Oom> {
     let need = qp_need(marker);
-    let per = marker.len().max(3);
-    drive(
-        out,
-        need,
-        input,
-        |n| n.saturating_add(2).saturating_mul(per),
-        |inp, cur| qp_window(atom, inp, marker, need, cur),
-    )
+    drive(out, need, input, qp_guess, |inp, cur| {
+        qp_window(atom, inp, marker, need, cur)
+    })
 }
 
 fn qp_window(atom: &mut Atom, inp: &[u8], marker: &[u8], need: usize, cur: &mut Cur) -> usize {

@@ -39,9 +39,9 @@ impl Sink for Stingy {
     }
 }
 
-/// Runs `$call` (with `$s` a sink) into a Vec, a Stingy sink and a Fixed
-/// array of `bound + need` bytes; all three must agree (and the array must
-/// suffice). Gives the Vec's bytes and the context.
+/// Runs `$call` (with `$s` a sink) into a Vec, a Stingy sink, a Fixed
+/// array of `bound + need` bytes and a stack buffer; all must agree (and
+/// the arrays must suffice). Gives the Vec's bytes and the context.
 macro_rules! three {
     ($bound:expr, $need:expr, |$s:ident| $call:expr) => {{
         let mut v: Vec<u8> = Vec::new();
@@ -71,6 +71,14 @@ macro_rules! three {
         }
         .expect("fixed array of the bound");
         assert_eq!((&v[..], &a), (fx.as_slice(), &c));
+        let mut arr = crate::mime::stack::array();
+        let mut sb = crate::mime::stack::StackBuf::new(&mut arr);
+        let d = {
+            let $s = &mut sb;
+            $call
+        }
+        .expect("stack buffer");
+        assert_eq!((&v[..], &a), (sb.as_slice(), &d));
         (v, a)
     }};
 }
