@@ -66,6 +66,18 @@ impl Cur<'_> {
         self.r[self.o..self.o + s.len()].copy_from_slice(s);
         self.o += s.len();
     }
+    /// Writes `src[..n]` (`n <= left()`). A short run is copied as one fixed
+    /// 16-byte move instead of a call (bytes of the window past it may be
+    /// overwritten).
+    #[inline(always)]
+    pub(super) fn put_run(&mut self, src: &[u8], n: usize) {
+        let out = &mut self.r[self.o..];
+        match (src.first_chunk::<16>(), out.first_chunk_mut::<16>()) {
+            (Some(s), Some(o)) if n <= 16 => *o = *s,
+            _ => out[..n].copy_from_slice(&src[..n]),
+        }
+        self.o += n;
+    }
     /// The unwritten rest of the window (for writers that count themselves;
     /// follow with [`Cur::advance`]).
     #[inline(always)]
@@ -169,31 +181,27 @@ pub(super) fn zero_bytes(v: u64) -> u64 {
     v.wrapping_sub(ONES) & !v & HIGHS
 }
 
-/// Copies the run at the start of `inp` into `out` up to the first byte
-/// for which `stop` holds (or as far as both reach) and returns its length.
-/// `flags(w)` marks, with the lowest flag exact, every byte of the word `w`
-/// that may stop the run (a flagged byte that `stop` rejects is copied and
-/// the scan goes on). Most runs between line ends are short: those are
-/// copied as one fixed 16-byte move instead of a call (bytes of `out` past
-/// the returned length may be overwritten).
+/// Length of the run at the start of `s` up to the first byte for which
+/// `stop` holds (or `s.len()`). Most runs in text are short words, so the
+/// first eight bytes are looked at one by one; a longer run is scanned
+/// eight bytes per step, where `flags(w)` marks, with the lowest flag exact,
+/// every byte of the word `w` that may stop it (a flagged byte that `stop`
+/// rejects does not).
 #[inline(always)]
-pub(super) fn copy_run(
-    inp: &[u8],
-    out: &mut [u8],
-    flags: impl Fn(u64) -> u64,
-    stop: impl Fn(u8) -> bool,
-) -> usize {
-    let n = inp.len().min(out.len());
-    let end = scan_run(&inp[..n], 0, flags, stop);
-    match (inp.first_chunk::<16>(), out.first_chunk_mut::<16>()) {
-        (Some(i), Some(o)) if end <= 16 => *o = *i,
-        _ => out[..end].copy_from_slice(&inp[..end]),
+pub(super) fn run_len(s: &[u8], flags: impl Fn(u64) -> u64, stop: impl Fn(u8) -> bool) -> usize {
+    let head = s.len().min(8);
+    let mut i = 0;
+    while i < head {
+        if stop(s[i]) {
+            return i;
+        }
+        i += 1;
     }
-    end
+    scan_run(s, i, flags, stop)
 }
 
 /// Index of the first byte of `s` from `i` on for which `stop` holds (or
-/// `s.len()`), eight bytes per step (see [`copy_run`] for `flags`).
+/// `s.len()`), eight bytes per step (see [`run_len`] for `flags`).
 #[inline(always)]
 fn scan_run(
     s: &[u8],
@@ -246,19 +254,12 @@ fn find_any<const N: usize>(s: &[u8], needles: [u8; N]) -> usize {
 }
 
 /// Copies the run at the start of `inp` up to the first of `needles` into
-/// the window of `cur` (as far as it reaches) and returns its length. A
-/// short run is copied as one fixed 16-byte move instead of a call (bytes of
-/// the window past the run may be overwritten).
+/// the window of `cur` (as far as it reaches) and returns its length.
 #[inline(always)]
 pub(super) fn copy_until_any<const N: usize>(inp: &[u8], cur: &mut Cur, needles: [u8; N]) -> usize {
     let n = inp.len().min(cur.left());
     let run = find_any(&inp[..n], needles);
-    let out = cur.rest();
-    match (inp.first_chunk::<16>(), out.first_chunk_mut::<16>()) {
-        (Some(i), Some(o)) if run <= 16 => *o = *i,
-        _ => out[..run].copy_from_slice(&inp[..run]),
-    }
-    cur.advance(run);
+    cur.put_run(inp, run);
     run
 }
 

@@ -164,6 +164,7 @@ fn unb64_feed<S: Sink>(atom: &mut Atom, input: &[u8], out: &mut S) -> Result<(),
     )
 }
 
+#[inline(always)]
 fn unb64_step(atom: &mut Atom, inp: &[u8], cur: &mut Cur) -> usize {
     let n = inp.len();
     let mut i = 0;

@@ -1,5 +1,5 @@
 //! Quoted-printable: `qp` and `unqp`.
-use super::{copy_run, drive, zero_bytes, Atom, Cur, Oom, Sink, CRLF, EQCRLF, HIGHS, ONES};
+use super::{drive, run_len, zero_bytes, Atom, Cur, Oom, Sink, CRLF, EQCRLF, HIGHS, ONES};
 
 const HEX: &[u8; 16] = b"0123456789ABCDEF";
 
@@ -59,7 +59,7 @@ static UNQP_CLASS: [u8; 256] = {
     t
 };
 
-#[inline]
+#[inline(always)]
 pub(super) fn qp_quote(c: u8, cur: &mut Cur) {
     cur.put_all(&[b'=', HEX[(c >> 4) as usize], HEX[(c & 15) as usize]]);
 }
@@ -79,6 +79,7 @@ pub fn qp_bound(n: usize, marker: &[u8]) -> Option<usize> {
 
 /// mime.c's `qpencode` for one byte, literally: the atom holds at most two
 /// bytes between calls (a CR, a space/tab, or a space/tab and one more).
+#[inline(always)]
 pub(super) fn qp_step(atom: &mut Atom, c: u8, marker: &[u8], cur: &mut Cur) {
     let a = &mut atom.buf;
     a[atom.len] = c;
@@ -140,15 +141,19 @@ fn qp_feed<S: Sink>(atom: &mut Atom, input: &[u8], marker: &[u8], out: &mut S) -
     })
 }
 
+// Inlined into the driver so that the window position stays in registers.
+#[inline(always)]
 fn qp_window(atom: &mut Atom, inp: &[u8], marker: &[u8], need: usize, cur: &mut Cur) -> usize {
     let n = inp.len();
     let mut i = 0;
-    while i < n && cur.left() >= need {
+    // One room check per step: the copy is limited by the window itself.
+    while i < n {
         if atom.len == 0 {
-            let run = copy_run(&inp[i..], cur.rest(), qp_flags, |b| {
+            let lim = (n - i).min(cur.left());
+            let run = run_len(&inp[i..i + lim], qp_flags, |b| {
                 QP_CLASS[b as usize] != QP_PLAIN
             });
-            cur.advance(run);
+            cur.put_run(&inp[i..], run);
             i += run;
             if i == n || cur.left() < need {
                 break;
@@ -187,6 +192,9 @@ fn qp_window(atom: &mut Atom, inp: &[u8], marker: &[u8], need: usize, cur: &mut 
                 }
                 _ => {}
             }
+        }
+        if cur.left() < need {
+            break;
         }
         qp_step(atom, inp[i], marker, cur);
         i += 1;
@@ -234,6 +242,7 @@ pub fn unqp_bound(n: usize) -> Option<usize> {
 }
 
 /// mime.c's `qpdecode` for one byte: the atom starts with `=` or CR.
+#[inline(always)]
 pub(super) fn unqp_step(atom: &mut Atom, c: u8, cur: &mut Cur) {
     let a = &mut atom.buf;
     a[atom.len] = c;
@@ -289,15 +298,18 @@ fn unqp_feed<S: Sink>(atom: &mut Atom, input: &[u8], out: &mut S) -> Result<(), 
     )
 }
 
+#[inline(always)]
 fn unqp_window(atom: &mut Atom, inp: &[u8], cur: &mut Cur) -> usize {
     let n = inp.len();
     let mut i = 0;
-    while i < n && cur.left() >= UNQP_NEED {
+    // One room check per step: the copy is limited by the window itself.
+    while i < n {
         if atom.len == 0 {
-            let run = copy_run(&inp[i..], cur.rest(), unqp_flags, |b| {
+            let lim = (n - i).min(cur.left());
+            let run = run_len(&inp[i..i + lim], unqp_flags, |b| {
                 UNQP_CLASS[b as usize] != UNQP_COPY
             });
-            cur.advance(run);
+            cur.put_run(&inp[i..], run);
             i += run;
             if i == n || cur.left() < UNQP_NEED {
                 break;
@@ -331,6 +343,9 @@ fn unqp_window(atom: &mut Atom, inp: &[u8], cur: &mut Cur) -> usize {
                     continue;
                 }
             }
+        }
+        if cur.left() < UNQP_NEED {
+            break;
         }
         unqp_step(atom, inp[i], cur);
         i += 1;
