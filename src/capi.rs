@@ -105,7 +105,7 @@ pub unsafe extern "C-unwind" fn buffer_meth_setstats(
 pub unsafe extern "C-unwind" fn buffer_meth_send(raw: *mut lua_State, buf: *mut CBuffer) -> c_int {
     // SAFETY: a valid state and buffer per the contract.
     let (l, (b, tm, mut io)) = unsafe { (State::from_raw(raw), parts(buf)) };
-    buffer::send(l, b, tm, &mut io)
+    buffer::send(l, &mut b.stats, tm, &mut io)
 }
 
 /// `buffer_meth_receive(L, buf)`: `receive([pattern [, prefix]])` at 2..3

@@ -140,6 +140,10 @@ impl Sink for HostBuf<'_> {
         if need > self.b.cap {
             self.grow(need)?;
         }
+        if self.b.ptr.is_null() {
+            // nothing asked of an empty buffer (a null slice is not valid)
+            return Ok(&mut []);
+        }
         let b = &mut *self.b;
         if b.init < need {
             // SAFETY: [init, need) lies inside the block's capacity.
