@@ -58,7 +58,7 @@ impl Buffered for StreamBuf {
 /// A C `t_buffer` (the C API): the area is inline.
 impl Buffered for CBuffer {
     type Storage<'a> = &'a mut CBuffer;
-    fn storage<'a>(&'a mut self, _l: State) -> &'a mut CBuffer {
+    fn storage(&mut self, _l: State) -> &mut CBuffer {
         self
     }
 }
