@@ -30,7 +30,7 @@ pub use state::{LuaType, State};
 /// last, and never hold a value with a destructor across a call that may raise.
 #[macro_export]
 macro_rules! lua_fn {
-    ($(#[$m:meta])* $vis:vis fn $name:ident $(<$($g:ident : $b:path),+>)? ($l:ident) -> $ret:ty $body:block) => {
+    ($(#[$m:meta])* $vis:vis fn $name:ident $(<$($g:ident : $b:path),+>)? ($l:ident) $(-> $ret:ty)? $body:block) => {
         $(#[$m])*
         #[allow(clippy::missing_safety_doc)] // called by the interpreter only
         $vis unsafe extern "C-unwind" fn $name $(<$($g: $b),+>)? (
@@ -40,19 +40,10 @@ macro_rules! lua_fn {
             let $l = unsafe { $crate::lua::State::from_raw(raw) };
             // a closure, so that `return` and `?` in the body produce the value
             #[allow(clippy::redundant_closure_call)]
-            let r: $ret = (move || -> $ret { $body })();
+            let r: $crate::lua_fn!(@ret $($ret)?) = (move || -> $crate::lua_fn!(@ret $($ret)?) { $body })();
             $crate::lua::Push::push(r, $l)
         }
     };
-    ($(#[$m:meta])* $vis:vis fn $name:ident $(<$($g:ident : $b:path),+>)? ($l:ident) $body:block) => {
-        $(#[$m])*
-        #[allow(clippy::missing_safety_doc)] // called by the interpreter only
-        $vis unsafe extern "C-unwind" fn $name $(<$($g: $b),+>)? (
-            raw: *mut $crate::lua::ffi::lua_State,
-        ) -> ::std::os::raw::c_int {
-            // SAFETY: the interpreter calls a C function with a valid state.
-            let $l = unsafe { $crate::lua::State::from_raw(raw) };
-            $body
-        }
-    };
+    (@ret) => { ::std::os::raw::c_int };
+    (@ret $ret:ty) => { $ret };
 }

@@ -42,6 +42,13 @@ impl Push for Pushed {
     }
 }
 
+/// A body without a return type returns the number of values it pushed.
+impl Push for c_int {
+    fn push(self, _l: State<'_>) -> c_int {
+        self
+    }
+}
+
 impl Push for () {
     fn push(self, _l: State<'_>) -> c_int {
         0
