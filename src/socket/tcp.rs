@@ -109,12 +109,7 @@ const METHODS: &[Method] = &[
 /// `tcp_open`: the three classes, their group, and the namespace functions
 /// (into the table on top).
 pub fn open(l: State) {
-    for name in [MASTER, CLIENT, SERVER] {
-        class::new_class(l, name, METHODS);
-    }
-    for name in [MASTER, CLIENT, SERVER] {
-        class::add_to_group(l, name, ANY);
-    }
+    class::new_family(l, &[MASTER, CLIENT, SERVER], &[ANY], METHODS);
     l.set_funcs(
         &[
             (c"tcp", global_tcp),

@@ -91,12 +91,7 @@ const METHODS: &[Method] = &[
 
 /// `unixstream_open`: the classes and `stream` (into the table on top).
 pub fn open(l: State<'_>) {
-    for name in [MASTER, CLIENT, SERVER] {
-        class::new_class(l, name, METHODS);
-    }
-    for name in [MASTER, CLIENT, SERVER] {
-        class::add_to_group(l, name, ANY);
-    }
+    class::new_family(l, &[MASTER, CLIENT, SERVER], &[ANY], METHODS);
     l.set_funcs(&[(c"stream", create)], 0);
 }
 
