@@ -175,7 +175,7 @@ crate::lua_fn! {
     fn accept(l) -> Result<Pushed, ErrText> {
         let server = class::check::<Tcp>(l, SERVER);
         let client = l.pure(|| {
-            server.tm.mark_start();
+            server.tm.begin();
             ninet::try_accept(server.fd, &server.tm).map(|fd| Tcp { fd, ..Tcp::new(server.family) })
         })?;
         l.new_userdata(client);

@@ -142,7 +142,7 @@ crate::lua_fn! {
         let server = class::check::<UnixStream>(l, SERVER);
         let client = l
             .pure(|| {
-                server.tm.mark_start();
+                server.tm.begin();
                 sock::accept(server.fd, &server.tm).map(UnixStream::new)
             })
             .map_err(err_text)?;
