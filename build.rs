@@ -123,6 +123,11 @@ fn main() {
     let out_dir = PathBuf::from(env::var("OUT_DIR").unwrap());
     println!("cargo:rerun-if-changed=src/entry.rs");
     println!("cargo:rerun-if-changed=cbindgen.toml");
+    // the C-side checks in tests/ drive the `cc` crate outside a build script
+    println!(
+        "cargo:rustc-env=LUASOCKET_TARGET={}",
+        env::var("TARGET").unwrap()
+    );
     let versions = Versions {
         socket: read_version(&crate_dir.join("src/socket/mod.rs")),
         mime: read_version(&crate_dir.join("src/mime/mod.rs")),

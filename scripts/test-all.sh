@@ -5,8 +5,10 @@
 #   2. every lua-tests/*.lua on every version (differential vs the C core),
 #   3. upstream's own test programs (testsrvr/testclnt against the DEBUG
 #      builds, the udp scripts, mimetest/ltn12test),
-#   4. make install, the luarocks round trip beside upstream's rock, the C
-#      hosts (examples/c-host: shared, static, 8 threads, under valgrind).
+#   4. the C API lua-sec links against (a C user on Debian's library and
+#      ours, outputs compared), make install, the luarocks round trip beside
+#      upstream's rock, the C hosts (examples/c-host: shared, static,
+#      8 threads, under valgrind).
 # Each section reports "N passed, M failed"; the last line sums them up.
 cd "$(dirname "$0")/.."
 VERSIONS="5.1 5.2 5.3 5.4 luajit"
@@ -80,6 +82,9 @@ if make --no-print-directory install LUA=5.3 PREFIX=/usr DESTDIR="$stage" >/dev/
 else f=$((f+1)); echo "FAIL make install paths"; find "$stage" -type f; fi
 rm -rf "$stage"
 echo "$p passed, $f failed" >"$log"; total_pass=$((total_pass+p)); total_fail=$((total_fail+f))
+
+section "C API that Debian's lua-sec imports (same C user on Debian's library and ours)"
+sh scripts/capi-test.sh $VERSIONS >"$log" 2>&1; cat "$log"; tally capi
 
 section "luarocks: lua-socket-rs beside upstream's luasocket rock (fresh trees, both orders, remove)"
 t0=$(date +%s)

@@ -2,8 +2,10 @@
 //! with its index rules, and the byte statistics, written once for every
 //! stream object (tcp, unix, serial, and a C-ABI buffer).
 //!
-//! Generic over where bytes come from ([`Io`]) and where the read buffer lives
-//! ([`Storage`]). Results accumulate in a `Vec` the caller pushes once; bulk
+//! Generic over where bytes come from ([`Io`]) and where the read buffer and
+//! statistics live ([`Storage`]): our objects' [`LazyBuffer`] over a
+//! descriptor, or a C `t_buffer` over a foreign transport's callbacks
+//! (`net::cbuffer`, for the C API LuaSec links against). Results accumulate in a `Vec` the caller pushes once; bulk
 //! reads (`*a`, large counts) go straight into it in large chunks, while
 //! smaller reads go through the 8 KiB buffer so that excess bytes stay
 //! buffered (and `dirty()`) as in the C core.
@@ -15,12 +17,42 @@ pub const BUF_SIZE: usize = 8192;
 
 /// A byte transport with the C core's `p_io` semantics: one call moves at
 /// least one byte or fails; `code` is `DONE`, `TIMEOUT`, `CLOSED` or errno.
+/// The timeout is the object's own record (the C core hands `buf->tm` to its
+/// transport), so a foreign transport sees and may update the real one.
 pub trait Io {
-    fn recv(&mut self, buf: &mut [u8], tm: &Timeout) -> (usize, i32);
-    fn send(&mut self, data: &[u8], tm: &Timeout) -> (usize, i32);
+    /// The most bytes one `recv`/`send` call is asked to move. Our own
+    /// descriptors take any size (fewer system calls); a foreign transport
+    /// gets the C core's 8 KiB steps, so that what it reports after a failure
+    /// (bytes moved before it) matches the C core's.
+    const STEP: usize = usize::MAX;
+    fn recv(&mut self, buf: &mut [u8], tm: &mut Timeout) -> (usize, i32);
+    fn send(&mut self, data: &[u8], tm: &mut Timeout) -> (usize, i32);
     /// The text of a failure code (`socket_ioerror` for sockets).
-    fn error(&self, code: i32) -> ErrText {
-        super::errors::socket_strerror(code).unwrap_or(ErrText::new(b"unknown error"))
+    fn error(&self, code: i32) -> IoErr {
+        IoErr::Text(super::errors::socket_strerror(code).unwrap_or(ErrText::new(b"unknown error")))
+    }
+}
+
+/// The text of a transport error: ours, or a C string a foreign transport's
+/// `error` callback returned (pushed as it is; NULL pushes nil, as
+/// `lua_pushstring(L, NULL)` does).
+#[derive(Clone, Copy)]
+pub enum IoErr {
+    Text(ErrText),
+    Foreign(*const std::os::raw::c_char),
+}
+
+impl IoErr {
+    /// The bytes to push, `None` for a NULL foreign string.
+    pub fn bytes(&self) -> Option<&[u8]> {
+        match self {
+            IoErr::Text(t) => Some(t.as_bytes()),
+            IoErr::Foreign(p) if p.is_null() => None,
+            // SAFETY: a non-NULL C string returned by the transport's error
+            // callback, valid until the transport's next call (we push it
+            // before making one).
+            IoErr::Foreign(p) => Some(unsafe { std::ffi::CStr::from_ptr(*p) }.to_bytes()),
+        }
     }
 }
 
@@ -28,44 +60,59 @@ pub trait Io {
 pub struct FdIo(pub super::sock::Fd);
 
 impl Io for FdIo {
-    fn recv(&mut self, buf: &mut [u8], tm: &Timeout) -> (usize, i32) {
+    fn recv(&mut self, buf: &mut [u8], tm: &mut Timeout) -> (usize, i32) {
         super::sock::recv(self.0, buf, tm)
     }
-    fn send(&mut self, data: &[u8], tm: &Timeout) -> (usize, i32) {
+    fn send(&mut self, data: &[u8], tm: &mut Timeout) -> (usize, i32) {
         super::sock::send(self.0, data, tm)
     }
 }
 
-/// Read indices and statistics of a buffer.
+/// Statistics of a buffer, in the C core's `t_buffer` order.
 #[repr(C)]
 #[derive(Clone, Copy, Debug, Default)]
-pub struct Meta {
+pub struct Stats {
     /// creation time, for `getstats`' age
     pub birthday: f64,
+    pub sent: usize,
     /// bytes handed out by `receive` (consumed from the buffer)
-    pub received: u64,
-    pub sent: u64,
+    pub received: usize,
+}
+
+impl Stats {
+    pub fn new() -> Stats {
+        Stats {
+            birthday: super::time::gettime(),
+            sent: 0,
+            received: 0,
+        }
+    }
+}
+
+/// The unread bytes of the area: `[first, last)`.
+#[repr(C)]
+#[derive(Clone, Copy, Debug, Default)]
+pub struct Window {
     pub first: usize,
     pub last: usize,
 }
 
-impl Meta {
-    pub fn new() -> Meta {
-        Meta {
-            birthday: super::time::gettime(),
-            ..Meta::default()
-        }
-    }
+impl Window {
     pub fn is_empty(&self) -> bool {
         self.first >= self.last
     }
 }
 
-/// Where the buffered bytes live.
+/// Where the buffered bytes and the statistics live: a Lua object's
+/// [`LazyBuffer`], or a C `t_buffer` (see `net::cbuffer`).
 pub trait Storage {
-    fn meta(&mut self) -> &mut Meta;
+    fn stats(&mut self) -> &mut Stats;
+    fn window(&mut self) -> &mut Window;
     /// The `BUF_SIZE`-byte area, allocated on first use.
     fn area(&mut self) -> &mut [u8];
+    /// Bytes `[off, off+len)` of the area (empty if never allocated), for
+    /// pushing an [`Out::Area`] result.
+    fn area_slice(&self, off: usize, len: usize) -> &[u8];
 }
 
 /// The storage of Lua objects: a lazily allocated heap block behind a raw
@@ -73,14 +120,16 @@ pub trait Storage {
 /// owner frees it with [`LazyBuffer::free`] in `__gc`).
 #[derive(Clone, Copy, Debug)]
 pub struct LazyBuffer {
-    pub meta: Meta,
+    pub stats: Stats,
+    pub win: Window,
     data: *mut u8,
 }
 
 impl LazyBuffer {
     pub fn new() -> LazyBuffer {
         LazyBuffer {
-            meta: Meta::new(),
+            stats: Stats::new(),
+            win: Window::default(),
             data: std::ptr::null_mut(),
         }
     }
@@ -93,34 +142,15 @@ impl LazyBuffer {
             drop(unsafe { Box::from_raw(raw) });
             self.data = std::ptr::null_mut();
         }
-        self.meta.first = 0;
-        self.meta.last = 0;
+        self.win = Window::default();
     }
     /// Unread bytes (without allocating).
     pub fn pending(&self) -> &[u8] {
-        if self.data.is_null() || self.meta.is_empty() {
-            return &[];
-        }
-        // SAFETY: first < last <= BUF_SIZE inside the live block.
-        unsafe {
-            std::slice::from_raw_parts(
-                self.data.add(self.meta.first),
-                self.meta.last - self.meta.first,
-            )
-        }
-    }
-    /// Bytes `[off, off+len)` of the area (empty if never allocated), for
-    /// pushing an [`Out::Area`] result.
-    pub fn area_slice(&self, off: usize, len: usize) -> &[u8] {
-        if self.data.is_null() || off.saturating_add(len) > BUF_SIZE {
-            return &[];
-        }
-        // SAFETY: inside the live BUF_SIZE block.
-        unsafe { std::slice::from_raw_parts(self.data.add(off), len) }
+        self.area_slice(self.win.first, self.win.last.saturating_sub(self.win.first))
     }
     /// `buffer_isempty`
     pub fn is_empty(&self) -> bool {
-        self.meta.is_empty()
+        self.win.is_empty()
     }
 }
 
@@ -131,8 +161,11 @@ impl Default for LazyBuffer {
 }
 
 impl Storage for LazyBuffer {
-    fn meta(&mut self) -> &mut Meta {
-        &mut self.meta
+    fn stats(&mut self) -> &mut Stats {
+        &mut self.stats
+    }
+    fn window(&mut self) -> &mut Window {
+        &mut self.win
     }
     fn area(&mut self) -> &mut [u8] {
         if self.data.is_null() {
@@ -141,21 +174,12 @@ impl Storage for LazyBuffer {
         // SAFETY: a live BUF_SIZE block owned by this buffer.
         unsafe { std::slice::from_raw_parts_mut(self.data, BUF_SIZE) }
     }
-}
-
-/// Storage with the data inline (the C ABI's `t_buffer` shape).
-#[derive(Clone)]
-pub struct InlineBuffer {
-    pub meta: Meta,
-    pub data: [u8; BUF_SIZE],
-}
-
-impl Storage for InlineBuffer {
-    fn meta(&mut self) -> &mut Meta {
-        &mut self.meta
-    }
-    fn area(&mut self) -> &mut [u8] {
-        &mut self.data
+    fn area_slice(&self, off: usize, len: usize) -> &[u8] {
+        if self.data.is_null() || off.saturating_add(len) > BUF_SIZE {
+            return &[];
+        }
+        // SAFETY: inside the live BUF_SIZE block.
+        unsafe { std::slice::from_raw_parts(self.data.add(off), len) }
     }
 }
 
@@ -181,27 +205,29 @@ pub enum Out {
 
 /// `buffer_get`: refills an empty buffer with one read. Returns the code and
 /// the available range.
-fn get<S: Storage, I: Io>(s: &mut S, io: &mut I, tm: &Timeout) -> (i32, usize, usize) {
+fn get<S: Storage, I: Io>(s: &mut S, io: &mut I, tm: &mut Timeout) -> (i32, usize, usize) {
     let mut err = DONE;
-    if s.meta().is_empty() {
-        let (got, e) = io.recv(s.area(), tm);
+    if s.window().is_empty() {
+        let area = s.area();
+        let step = area.len().min(I::STEP);
+        let (got, e) = io.recv(&mut area[..step], tm);
         err = e;
-        let m = s.meta();
-        m.first = 0;
-        m.last = got;
+        *s.window() = Window {
+            first: 0,
+            last: got.min(step),
+        };
     }
-    let m = s.meta();
-    (err, m.first, m.last)
+    let w = *s.window();
+    (err, w.first, w.last)
 }
 
 /// `buffer_skip`: consumes `n` buffered bytes.
 fn skip<S: Storage>(s: &mut S, n: usize) {
-    let m = s.meta();
-    m.received += n as u64;
-    m.first += n;
-    if m.is_empty() {
-        m.first = 0;
-        m.last = 0;
+    s.stats().received += n;
+    let w = s.window();
+    w.first += n;
+    if w.is_empty() {
+        *w = Window::default();
     }
 }
 
@@ -242,7 +268,7 @@ pub fn memchr(b: u8, s: &[u8]) -> Option<usize> {
 pub fn receive<S: Storage, I: Io>(
     s: &mut S,
     io: &mut I,
-    tm: &Timeout,
+    tm: &mut Timeout,
     pat: Pattern,
     prefix: &[u8],
 ) -> (Out, i32) {
@@ -259,7 +285,12 @@ fn owned(prefix: &[u8], extra: usize) -> Vec<u8> {
     v
 }
 
-fn recv_line<S: Storage, I: Io>(s: &mut S, io: &mut I, tm: &Timeout, prefix: &[u8]) -> (Out, i32) {
+fn recv_line<S: Storage, I: Io>(
+    s: &mut S,
+    io: &mut I,
+    tm: &mut Timeout,
+    prefix: &[u8],
+) -> (Out, i32) {
     let mut out: Option<Vec<u8>> = if prefix.is_empty() {
         None
     } else {
@@ -312,12 +343,13 @@ impl Acc {
         self.filled = self.v.len();
     }
     /// One recv of up to `want` bytes straight into the result.
-    fn read<I: Io>(&mut self, io: &mut I, tm: &Timeout, want: usize) -> (usize, i32) {
+    fn read<I: Io>(&mut self, io: &mut I, tm: &mut Timeout, want: usize) -> (usize, i32) {
         let end = self.filled + want;
         if self.v.len() < end {
             self.v.resize(end, 0);
         }
         let (got, err) = io.recv(&mut self.v[self.filled..end], tm);
+        let got = got.min(want);
         self.filled += got;
         (got, err)
     }
@@ -328,41 +360,40 @@ impl Acc {
 }
 
 /// Chunk size for direct reads: grows with what has arrived, so a huge
-/// request never reserves memory it has not received.
-fn chunk(have: usize) -> usize {
-    have.clamp(BUF_SIZE * 8, 1 << 22) / BUF_SIZE * BUF_SIZE
+/// request never reserves memory it has not received; at most `step`.
+fn chunk(have: usize, step: usize) -> usize {
+    (have.clamp(BUF_SIZE * 8, 1 << 22) / BUF_SIZE * BUF_SIZE).min(step)
 }
 
 fn recv_raw<S: Storage, I: Io>(
     s: &mut S,
     io: &mut I,
-    tm: &Timeout,
+    tm: &mut Timeout,
     wanted: u64,
     prefix: &[u8],
 ) -> (Out, i32) {
     // Fast path: the whole answer is buffered and there is no prefix.
     {
-        let m = *s.meta();
-        let avail = (m.last - m.first) as u64;
-        if prefix.is_empty() && !m.is_empty() && wanted <= avail {
+        let w = *s.window();
+        let avail = (w.last - w.first) as u64;
+        if prefix.is_empty() && !w.is_empty() && wanted <= avail {
             skip(s, wanted as usize);
-            return (Out::Area(m.first, wanted as usize), DONE);
+            return (Out::Area(w.first, wanted as usize), DONE);
         }
     }
     let mut out = Acc::new(prefix, (wanted.min(BUF_SIZE as u64)) as usize);
     let mut total: u64 = 0;
     loop {
-        let m = *s.meta();
         let remaining = wanted - total;
-        if m.is_empty() && remaining >= BUF_SIZE as u64 {
+        if s.window().is_empty() && remaining >= BUF_SIZE as u64 {
             // Bulk: bypass the buffer in whole BUF_SIZE steps; the tail goes
             // through the buffer, so excess bytes end up buffered (and
             // `dirty()`) just as with the C core's 8 KiB reads.
             let whole = remaining - remaining % BUF_SIZE as u64;
-            let want = (whole.min(chunk(out.filled) as u64)) as usize;
+            let want = (whole.min(chunk(out.filled, I::STEP) as u64)) as usize;
             let (got, err) = out.read(io, tm, want);
             total += got as u64;
-            s.meta().received += got as u64;
+            s.stats().received += got;
             if err != DONE || total >= wanted {
                 return out.done(err);
             }
@@ -379,10 +410,15 @@ fn recv_raw<S: Storage, I: Io>(
     }
 }
 
-fn recv_all<S: Storage, I: Io>(s: &mut S, io: &mut I, tm: &Timeout, prefix: &[u8]) -> (Out, i32) {
+fn recv_all<S: Storage, I: Io>(
+    s: &mut S,
+    io: &mut I,
+    tm: &mut Timeout,
+    prefix: &[u8],
+) -> (Out, i32) {
     let mut out = Acc::new(prefix, BUF_SIZE);
     let mut total: u64 = 0;
-    if !s.meta().is_empty() {
+    if !s.window().is_empty() {
         let (_, f, l) = get(s, io, tm);
         out.extend(&s.area()[f..l]);
         skip(s, l - f);
@@ -390,10 +426,10 @@ fn recv_all<S: Storage, I: Io>(s: &mut S, io: &mut I, tm: &Timeout, prefix: &[u8
     }
     // the buffer is empty now and stays so: read straight into the result
     let err = loop {
-        let want = chunk(out.filled);
+        let want = chunk(out.filled, I::STEP);
         let (got, err) = out.read(io, tm, want);
         total += got as u64;
-        s.meta().received += got as u64;
+        s.stats().received += got;
         if err != DONE {
             break err;
         }
@@ -431,7 +467,7 @@ pub fn send_range(len: usize, i: i64, j: i64) -> (i64, i64) {
 pub fn send<S: Storage, I: Io>(
     s: &mut S,
     io: &mut I,
-    tm: &Timeout,
+    tm: &mut Timeout,
     data: &[u8],
     i: i64,
     j: i64,
@@ -442,11 +478,13 @@ pub fn send<S: Storage, I: Io>(
     if start <= end {
         let part = &data[(start - 1) as usize..end as usize];
         while total < part.len() && err == DONE {
-            let (done, e) = io.send(&part[total..], tm);
-            total += done;
+            let rest = &part[total..];
+            let step = &rest[..rest.len().min(I::STEP)];
+            let (done, e) = io.send(step, tm);
+            total += done.min(step.len());
             err = e;
         }
-        s.meta().sent += total as u64;
+        s.stats().sent += total;
     }
     (total as i64 + start - 1, err)
 }

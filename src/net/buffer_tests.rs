@@ -27,7 +27,7 @@ impl Fake {
 }
 
 impl Io for Fake {
-    fn recv(&mut self, buf: &mut [u8], _tm: &Timeout) -> (usize, i32) {
+    fn recv(&mut self, buf: &mut [u8], _tm: &mut Timeout) -> (usize, i32) {
         self.recvs += 1;
         match self.chunks.pop_front() {
             Some(mut c) => {
@@ -41,7 +41,7 @@ impl Io for Fake {
             None => (0, self.end),
         }
     }
-    fn send(&mut self, data: &[u8], _tm: &Timeout) -> (usize, i32) {
+    fn send(&mut self, data: &[u8], _tm: &mut Timeout) -> (usize, i32) {
         if let Some(limit) = self.send_err_after {
             if self.sent.len() >= limit {
                 return (0, CLOSED);
@@ -61,8 +61,8 @@ fn bytes<S: Storage>(s: &mut S, o: Out) -> Vec<u8> {
 }
 
 fn rx(b: &mut LazyBuffer, io: &mut Fake, pat: Pattern, prefix: &[u8]) -> (Vec<u8>, i32) {
-    let tm = Timeout::default();
-    let (o, e) = receive(b, io, &tm, pat, prefix);
+    let mut tm = Timeout::default();
+    let (o, e) = receive(b, io, &mut tm, pat, prefix);
     (bytes(b, o), e)
 }
 
@@ -83,7 +83,7 @@ fn lines_drop_every_cr() {
         rx(&mut b, &mut io, Pattern::Line, b"p:"),
         (b"p:last".to_vec(), CLOSED)
     );
-    assert_eq!(b.meta.received, 7 + 7 + 4);
+    assert_eq!(b.stats.received, 7 + 7 + 4);
     assert!(b.is_empty());
     b.free();
 }
@@ -171,7 +171,7 @@ fn all_mode() {
         rx(&mut b, &mut io, Pattern::All, b"q"),
         (b"q".to_vec(), CLOSED)
     );
-    assert_eq!(b.meta.received, 2 + 100_004);
+    assert_eq!(b.stats.received, 2 + 100_004);
     // a timeout after some data keeps the error
     let mut io2 = Fake::new(&[b"abc"], TIMEOUT);
     assert_eq!(
@@ -190,7 +190,7 @@ fn big_count_reads_direct_and_keeps_excess_buffered() {
     assert_eq!(e, DONE);
     assert_eq!(v, data[..20_000].to_vec());
     // like the C core: three 8 KiB reads for 20000, the rest stays buffered
-    assert_eq!(b.meta.last - b.meta.first, 3 * BUF_SIZE - 20_000);
+    assert_eq!(b.win.last - b.win.first, 3 * BUF_SIZE - 20_000);
     let (v2, e2) = rx(&mut b, &mut io, Pattern::Count(1_000_000_000_000), b"");
     assert_eq!(e2, CLOSED);
     assert_eq!(v2, data[20_000..].to_vec());
@@ -210,15 +210,19 @@ fn lazy_allocation() {
 }
 
 #[test]
-fn inline_storage_works_too() {
-    let mut b = InlineBuffer {
-        meta: Meta::new(),
+fn c_layout_storage_works_too() {
+    let mut b = Box::new(crate::net::cbuffer::CBuffer {
+        stats: Stats::new(),
+        io: std::ptr::null_mut(),
+        tm: std::ptr::null_mut(),
+        win: Window::default(),
         data: [0; BUF_SIZE],
-    };
+    });
     let mut io = Fake::new(&[b"a\r\nb\n"], CLOSED);
-    let tm = Timeout::default();
-    let (o, e) = receive(&mut b, &mut io, &tm, Pattern::Line, b"");
-    assert_eq!((bytes(&mut b, o), e), (b"a".to_vec(), DONE));
+    let mut tm = Timeout::default();
+    let (o, e) = receive(&mut *b, &mut io, &mut tm, Pattern::Line, b"");
+    assert_eq!((bytes(&mut *b, o), e), (b"a".to_vec(), DONE));
+    assert_eq!(b.stats.received, 3);
 }
 
 #[test]
@@ -230,17 +234,18 @@ fn send_indices() {
     assert_eq!(send_range(0, 1, -1), (1, 0));
     assert_eq!(send_range(3, i64::MIN, -1), (1, 3));
     let mut b = LazyBuffer::new();
-    let tm = Timeout::default();
+    let mut tm = Timeout::default();
+    let tm = &mut tm;
     let mut io = Fake::new(&[], CLOSED);
     io.cap = 3;
-    assert_eq!(send(&mut b, &mut io, &tm, b"abcdef", 2, 4), (4, DONE));
+    assert_eq!(send(&mut b, &mut io, tm, b"abcdef", 2, 4), (4, DONE));
     assert_eq!(io.sent, b"bcd");
-    assert_eq!(send(&mut b, &mut io, &tm, b"abc", 5, -1), (4, DONE));
-    assert_eq!(send(&mut b, &mut io, &tm, b"", 1, -1), (0, DONE));
-    assert_eq!(send(&mut b, &mut io, &tm, b"abcdefgh", 1, -1), (8, DONE));
-    assert_eq!(b.meta.sent, 3 + 8);
+    assert_eq!(send(&mut b, &mut io, tm, b"abc", 5, -1), (4, DONE));
+    assert_eq!(send(&mut b, &mut io, tm, b"", 1, -1), (0, DONE));
+    assert_eq!(send(&mut b, &mut io, tm, b"abcdefgh", 1, -1), (8, DONE));
+    assert_eq!(b.stats.sent, 3 + 8);
     io.send_err_after = Some(io.sent.len() + 3);
-    assert_eq!(send(&mut b, &mut io, &tm, b"123456", 1, -1), (3, CLOSED));
+    assert_eq!(send(&mut b, &mut io, tm, b"123456", 1, -1), (3, CLOSED));
     assert!(b.data.is_null(), "send never allocates the read buffer");
 }
 
@@ -264,7 +269,7 @@ fn trickle_into_all_and_huge_count() {
     assert_eq!(e, TIMEOUT);
     assert_eq!(&v[..3], b"pre");
     assert_eq!(&v[3..], &expect[..]);
-    assert_eq!(b2.meta.received, expect.len() as u64);
+    assert_eq!(b2.stats.received, expect.len());
     b.free();
     b2.free();
 }

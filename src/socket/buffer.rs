@@ -1,7 +1,7 @@
 //! The Lua side of buffered stream I/O (buffer.c's `buffer_meth_*`), shared
 //! by every stream class: argument rules, return shapes, debug timing.
 use crate::lua::State;
-use crate::net::buffer::{self, Io, LazyBuffer, Out, Pattern};
+use crate::net::buffer::{self, Io, IoErr, Out, Pattern, Stats, Storage};
 use crate::net::cast::{c_long, c_size};
 use crate::net::errors::DONE;
 use crate::net::time::gettime;
@@ -21,7 +21,7 @@ fn push_elapsed(l: State, tm: &Timeout) -> c_int {
 
 /// `receive([pattern [, prefix]])` on the object at 1: `data, nil, nil` or
 /// `nil, err, partial`.
-pub fn receive<I: Io>(l: State, buf: &mut LazyBuffer, tm: &mut Timeout, io: &mut I) -> c_int {
+pub fn receive<S: Storage, I: Io>(l: State, buf: &mut S, tm: &mut Timeout, io: &mut I) -> c_int {
     let prefix = l.opt_bytes(3).unwrap_or(b"");
     l.pure(|| tm.mark_start());
     l.set_top(3);
@@ -41,9 +41,8 @@ pub fn receive<I: Io>(l: State, buf: &mut LazyBuffer, tm: &mut Timeout, io: &mut
         let size = prefix.len() as u64;
         (size == 0 || wanted > size).then(|| Pattern::Count(wanted.wrapping_sub(size)))
     };
-    let tmv = *tm;
     let (out, err) = l.pure(|| match pat {
-        Some(p) => buffer::receive(buf, io, &tmv, p, prefix),
+        Some(p) => buffer::receive(buf, io, tm, p, prefix),
         None => (Out::Area(0, 0), DONE),
     });
     // a prefix that already satisfies the count is returned as it is
@@ -58,7 +57,7 @@ pub fn receive<I: Io>(l: State, buf: &mut LazyBuffer, tm: &mut Timeout, io: &mut
         Some(t) => {
             l.push_nil();
             l.insert(-2);
-            l.push_bytes(&t);
+            push_err(l, t);
             l.insert(-2);
         }
         None => {
@@ -70,17 +69,16 @@ pub fn receive<I: Io>(l: State, buf: &mut LazyBuffer, tm: &mut Timeout, io: &mut
 }
 
 /// `send(data [, i [, j]])`: `last, nil, nil` or `nil, err, last`.
-pub fn send<I: Io>(l: State, buf: &mut LazyBuffer, tm: &mut Timeout, io: &mut I) -> c_int {
+pub fn send<S: Storage, I: Io>(l: State, buf: &mut S, tm: &mut Timeout, io: &mut I) -> c_int {
     let data = l.check_bytes(2);
     let start = c_long(l.opt_number(3, 1.0));
     let end = c_long(l.opt_number(4, -1.0));
     l.pure(|| tm.mark_start());
-    let tmv = *tm;
-    let (last, err) = l.pure(|| buffer::send(buf, io, &tmv, data, start, end));
+    let (last, err) = l.pure(|| buffer::send(buf, io, tm, data, start, end));
     if err != DONE {
         let t = io.error(err);
         l.push_nil();
-        l.push_bytes(&t);
+        push_err(l, t);
         l.push_number(last as f64);
     } else {
         l.push_number(last as f64);
@@ -90,23 +88,31 @@ pub fn send<I: Io>(l: State, buf: &mut LazyBuffer, tm: &mut Timeout, io: &mut I)
     3 + push_elapsed(l, tm)
 }
 
+/// `lua_pushstring` of a transport's error text (nil for a NULL string).
+fn push_err(l: State, e: IoErr) {
+    match e.bytes() {
+        Some(b) => l.push_bytes(b),
+        None => l.push_nil(),
+    }
+}
+
 /// `getstats()`: received, sent, age (all nums).
-pub fn getstats(l: State, buf: &LazyBuffer) -> c_int {
+pub fn getstats(l: State, stats: &Stats) -> c_int {
     let now = l.pure(gettime);
-    l.push_number(buf.meta.received as f64);
-    l.push_number(buf.meta.sent as f64);
-    l.push_number(now - buf.meta.birthday);
+    l.push_number(stats.received as f64);
+    l.push_number(stats.sent as f64);
+    l.push_number(now - stats.birthday);
     3
 }
 
 /// `setstats([received [, sent [, age]]])`: returns 1.
-pub fn setstats(l: State, buf: &mut LazyBuffer) -> c_int {
+pub fn setstats(l: State, stats: &mut Stats) -> c_int {
     // stored through C's (long) into a size_t
-    buf.meta.received = c_long(l.opt_number(2, buf.meta.received as f64)) as u64;
-    buf.meta.sent = c_long(l.opt_number(3, buf.meta.sent as f64)) as u64;
+    stats.received = c_long(l.opt_number(2, stats.received as f64)) as usize;
+    stats.sent = c_long(l.opt_number(3, stats.sent as f64)) as usize;
     if l.is_number(4) {
         let age = l.to_number_or_zero(4);
-        buf.meta.birthday = l.pure(gettime) - age;
+        stats.birthday = l.pure(gettime) - age;
     }
     l.push_number(1.0);
     1

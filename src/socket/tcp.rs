@@ -303,14 +303,14 @@ crate::lua_fn! {
 crate::lua_fn! {
     fn getstats(l) {
         let tcp = check(l, CLIENT);
-        buffer::getstats(l, &tcp.buf)
+        buffer::getstats(l, &tcp.buf.stats)
     }
 }
 
 crate::lua_fn! {
     fn setstats(l) {
         let tcp = check(l, CLIENT);
-        buffer::setstats(l, &mut tcp.buf)
+        buffer::setstats(l, &mut tcp.buf.stats)
     }
 }
 

@@ -95,14 +95,14 @@ crate::lua_fn! {
 crate::lua_fn! {
     fn getstats(l) {
         let s = check(l);
-        buffer::getstats(l, &s.buf)
+        buffer::getstats(l, &s.buf.stats)
     }
 }
 
 crate::lua_fn! {
     fn setstats(l) {
         let s = check(l);
-        buffer::setstats(l, &mut s.buf)
+        buffer::setstats(l, &mut s.buf.stats)
     }
 }
 
