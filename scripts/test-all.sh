@@ -6,7 +6,9 @@
 #   3. upstream's own test programs (testsrvr/testclnt against the DEBUG
 #      builds, the udp scripts, mimetest/ltn12test),
 #   4. the C API lua-sec links against (a C user on Debian's library and
-#      ours, outputs compared), the C-host test.
+#      ours, outputs compared), make install, the luarocks round trip beside
+#      upstream's rock, the C hosts (examples/c-host: shared, static,
+#      8 threads, under valgrind).
 # Each section reports "N passed, M failed"; the last line sums them up.
 cd "$(dirname "$0")/.."
 VERSIONS="5.1 5.2 5.3 5.4 luajit"
@@ -84,8 +86,15 @@ echo "$p passed, $f failed" >"$log"; total_pass=$((total_pass+p)); total_fail=$(
 section "C API that Debian's lua-sec imports (same C user on Debian's library and ours)"
 sh scripts/capi-test.sh $VERSIONS >"$log" 2>&1; cat "$log"; tally capi
 
-section "C host"
+section "luarocks: lua-socket-rs beside upstream's luasocket rock (fresh trees, both orders, remove)"
+t0=$(date +%s)
+sh scripts/rock-test.sh $VERSIONS >"$log" 2>&1; cat "$log"; tally rock
+echo "(luarocks section: $(( $(date +%s) - t0 )) s)"
+
+section "C hosts (make install, examples/c-host shared/static/8 threads, valgrind)"
+t0=$(date +%s)
 sh scripts/c-host-test.sh $VERSIONS >"$log" 2>&1; cat "$log"; tally c-host
+echo "(C-host section: $(( $(date +%s) - t0 )) s)"
 
 echo
 echo "$total_pass passed, $total_fail failed"
