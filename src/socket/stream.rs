@@ -72,7 +72,7 @@ crate::lua_fn! {
 
 crate::lua_fn! {
     pub fn dirty<F: Stream>(l) -> bool {
-        !check_any::<F>(l).parts().0.is_empty()
+        check_any::<F>(l).dirty()
     }
 }
 

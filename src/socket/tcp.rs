@@ -51,6 +51,9 @@ impl Family for Tcp {
     fn tm(&mut self) -> &mut Timeout {
         &mut self.tm
     }
+    fn dirty(&mut self) -> bool {
+        !self.buf.is_empty()
+    }
 }
 
 impl Stream for Tcp {

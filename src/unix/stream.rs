@@ -47,6 +47,9 @@ impl Family for UnixStream {
     fn tm(&mut self) -> &mut Timeout {
         &mut self.tm
     }
+    fn dirty(&mut self) -> bool {
+        !self.buf.is_empty()
+    }
 }
 
 impl Stream for UnixStream {
