@@ -14,7 +14,9 @@ local mode, lua = arg[1] or "quick", arg[2] or "5.4"
 local root = os.getenv("BENCH_ROOT") or "."
 local cpu = os.getenv("BENCH_CPU") or "0"
 local outdir = os.getenv("BENCH_OUT") or (root .. "/bench/results")
-local ncol = ({ full = 1, quick = 2, smoke = 3 })[mode] or error("MODE is full, quick or smoke")
+local syscalls, profile = mode == "syscalls", mode == "profile"
+local ncol = ({ full = 1, quick = 2, smoke = 3, syscalls = 2, profile = 3 })[mode]
+  or error("MODE is full, quick, smoke, syscalls or profile")
 local reps = tonumber(os.getenv("BENCH_REPS") or "") or ({ 9, 4, 1 })[ncol]
 local smoke = mode == "smoke"
 
@@ -73,10 +75,10 @@ if only and only ~= "" then
   W = keep
 end
 
-local function args_of(w)
+local function args_of(w, col, scale)
   local t = {}
   for _, a in ipairs(w[3]) do
-    t[#t + 1] = type(a) == "table" and tostring(math.floor(a[ncol])) or tostring(a)
+    t[#t + 1] = type(a) == "table" and tostring(math.floor(a[col or ncol] * (scale or 1))) or tostring(a)
   end
   return t
 end
@@ -86,18 +88,18 @@ local pin = (cpu == "none" or cpu == "") and "" or ("taskset -c " .. cpu .. " ")
 local errfile = os.tmpname()
 
 -- one measured process; returns cost, ops, check or nil, message
-local function run(kind, w, env)
-  local a = args_of(w)
+local function run(kind, w, env, col, wrap, scale)
+  local a = args_of(w, col, scale)
   local cmd
   if kind == "raw" then
-    cmd = string.format("%s %s raw %s", pin, sh_quote(helpers .. "/peer"), table.concat(a, " "))
+    cmd = string.format("%s%s raw %s", pin .. (wrap or ""), sh_quote(helpers .. "/peer"), table.concat(a, " "))
   else
     local cpath = (kind == "rs" and ours or ref) .. "/?.so;" .. helpers .. "/?.so"
-    cmd = string.format("%senv " .. (env or "") .. " LUA_PATH=%s LUA_CPATH=%s PEER=%s %s %s %s %s", pin, sh_quote(lua_path),
-      sh_quote(cpath), sh_quote(helpers .. "/peer"), interp, sh_quote(root .. "/bench/work.lua"),
+    cmd = string.format("%senv " .. (env or "") .. " LUA_PATH=%s LUA_CPATH=%s PEER=%s %s%s %s %s %s", pin, sh_quote(lua_path),
+      sh_quote(cpath), sh_quote(helpers .. "/peer"), wrap or "", interp, sh_quote(root .. "/bench/work.lua"),
       kind == "rs" and "rs" or "c", table.concat(a, " "))
   end
-  local p = io.popen("cd " .. sh_quote(root) .. " && timeout -k 5 120 " .. cmd .. " 2>" .. errfile)
+  local p = io.popen("cd " .. sh_quote(root) .. " && timeout -k 5 " .. (wrap and 600 or 120) .. " " .. cmd .. " 2>" .. errfile)
   local out = p:read("*a")
   local ok = p:close()
   local c, n, chk = out:match("RESULT (%S+) (%S+) ([^\n]*)")
@@ -108,6 +110,139 @@ local function run(kind, w, env)
     return nil, (err:gsub("%s+$", ""):gsub("\n", " | "))
   end
   return tonumber(c), tonumber(n), chk
+end
+
+-- syscalls: system calls of the measured process per operation, by name
+-- (strace -c; the peer is not traced): the count at the quick size minus the
+-- count at the smoke size, over the difference in operations, so the setup
+-- (interpreter start, connect, peer start) cancels out.
+if syscalls then
+  local straced = os.tmpname()
+  local function count(kind, w, col)
+    local cost, n = run(kind, w, nil, col, "strace -c -o " .. straced .. " ")
+    if not cost then return nil, n end
+    local t = {}
+    for l in io.lines(straced) do
+      local f = {}
+      for x in l:gmatch("%S+") do f[#f + 1] = x end
+      if (#f == 5 or #f == 6) and tonumber(f[4]) and f[#f] ~= "total" then t[f[#f]] = tonumber(f[4]) end
+    end
+    return t, n
+  end
+  print(string.format("system calls per operation, Lua %s (strace -c of the measured process; the peer is not traced)", lua))
+  print(string.format("%-16s %-4s %8s  %s", "workload", "core", "per op", "by call"))
+  for _, w in ipairs(W) do
+    for _, kind in ipairs({ "c", "rs" }) do
+      local big, nb = count(kind, w, 2)
+      local small, ns = count(kind, w, 3)
+      if not big or not small then
+        print(string.format("%-16s %-4s %s", w[1], kind, tostring(nb or ns)))
+      elseif nb == ns then
+        print(string.format("%-16s %-4s %s", w[1], kind, "(no operation count)"))
+      else
+        local names, total = {}, 0
+        for k, v in pairs(big) do
+          local d = (v - (small[k] or 0)) / (nb - ns)
+          if d >= 0.005 then names[#names + 1] = { k, d }; total = total + d end
+        end
+        table.sort(names, function(a, b) return a[2] > b[2] end)
+        local parts = {}
+        for i = 1, math.min(#names, 6) do parts[i] = string.format("%s %.3g", names[i][1], names[i][2]) end
+        print(string.format("%-16s %-4s %8.3g  %s", w[1], kind, total, table.concat(parts, ", ")))
+      end
+    end
+  end
+  os.remove(straced)
+  os.remove(errfile)
+  os.exit(true)
+end
+
+-- profile: user-space instructions per operation (valgrind --tool=callgrind,
+-- which counts them deterministically but not the kernel's: see syscalls),
+-- the smoke size x10 minus the smoke size, over the difference in
+-- operations; total, by object, and the top functions of each core.
+if profile then
+  local cg = os.tmpname()
+  local function ir(kind, w, scale)
+    os.remove(cg)
+    local cost, n = run(kind, w, nil, 3, "valgrind --tool=callgrind --callgrind-out-file=" .. cg .. " ", scale)
+    if not cost then return nil, n end
+    local fn, obj, total = {}, {}, 0
+    local a = io.popen("callgrind_annotate --threshold=100 " .. cg .. " 2>/dev/null")
+    for l in a:lines() do
+      local num, name = l:match("^%s*([%d,]+)%s+%([%s%d%.]+%%%)%s+(%S.*)$")
+      if num and name and not name:find("PROGRAM TOTALS", 1, true) and name:find(":", 1, true) then
+        local v = tonumber((num:gsub(",", "")))
+        local o = name:match("%[(.-)%]%s*$") or "?"
+        o = o:match("([^/]+)$") or o
+        local f = name:gsub("%s*%[.-%]%s*$", ""):gsub("^%?%?%?:", "")
+        fn[f .. " (" .. o .. ")"] = (fn[f .. " (" .. o .. ")"] or 0) + v
+        obj[o] = (obj[o] or 0) + v
+        total = total + v
+      end
+    end
+    a:close()
+    -- calls from the core's own code into the Lua API (lua_*, luaL_*)
+    local api, inside = {}, false
+    a = io.popen("callgrind_annotate --tree=calling --threshold=100 " .. cg .. " 2>/dev/null")
+    for l in a:lines() do
+      local star = l:match("%*%s+(%S.*)$")
+      if star then
+        local o = star:match("%[(.-)%]%s*$") or ""
+        inside = o:find("socket", 1, true) or o:find("mime", 1, true) or o:find("/build/", 1, true)
+      elseif inside then
+        local callee, calls = l:match(">%s+%?*:?(lua[L]?_[%w_]+)%s+%(([%d,]+)x%)")
+        if callee then api[callee] = (api[callee] or 0) + tonumber((calls:gsub(",", ""))) end
+      end
+    end
+    a:close()
+    return { fn = fn, obj = obj, total = total, api = api }, n
+  end
+  local function diff(big, small, d)
+    local t = {}
+    for k, v in pairs(big) do
+      local x = (v - (small[k] or 0)) / d
+      if x > 0.5 then t[#t + 1] = { k, x } end
+    end
+    table.sort(t, function(a, b) return a[2] > b[2] end)
+    return t
+  end
+  print(string.format("user-space instructions per operation, Lua %s (callgrind; the kernel is not counted)", lua))
+  for _, w in ipairs(W) do
+    local per = {}
+    for _, kind in ipairs({ "c", "rs" }) do
+      local big, nb = ir(kind, w, 10)
+      local small, ns = ir(kind, w, 1)
+      if big and small and nb ~= ns then
+        per[kind] = { total = (big.total - small.total) / (nb - ns), obj = diff(big.obj, small.obj, nb - ns),
+          fn = diff(big.fn, small.fn, nb - ns), api = diff(big.api, small.api, nb - ns) }
+      else
+        per[kind] = { err = tostring(big and small and "no operation count" or nb or ns) }
+      end
+    end
+    local c, r = per.c, per.rs
+    print(string.format("\n== %s: C %s Ir/op, ours %s Ir/op%s", w[1], c.total and string.format("%.0f", c.total) or c.err,
+      r.total and string.format("%.0f", r.total) or r.err,
+      (c.total and r.total) and string.format(" (C/ours %.2f)", c.total / r.total) or ""))
+    for _, kind in ipairs({ "c", "rs" }) do
+      local x = per[kind]
+      if x.total then
+        local o = {}
+        for i = 1, math.min(#x.obj, 5) do o[i] = string.format("%s %.0f", x.obj[i][1], x.obj[i][2]) end
+        print(string.format("  %-4s by object: %s", kind, table.concat(o, ", ")))
+        local n, parts = 0, {}
+        for i, v in ipairs(x.api) do
+          n = n + v[2]
+          if i <= 8 then parts[#parts + 1] = string.format("%s %.3g", v[1], v[2]) end
+        end
+        print(string.format("  %-4s Lua API calls from the core: %.3g/op (%s)", kind, n, table.concat(parts, ", ")))
+        for i = 1, math.min(#x.fn, 10) do print(string.format("  %-4s %9.0f  %s", kind, x.fn[i][2], x.fn[i][1])) end
+      end
+    end
+  end
+  os.remove(cg)
+  os.remove(errfile)
+  os.exit(true)
 end
 
 -- samples[id] = { c = {..}, rs = {..}, c2 = {..}, raw = {..} } per repetition
