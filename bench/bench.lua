@@ -352,7 +352,8 @@ for _, w in ipairs(W) do
     row.rsfrac = { stats(ratios(s.raw, s.rs)) }
   end
   local target = w[5]
-  if row.fail then row.status = "FAIL"
+  if row.fail and row.fail:find("refused by this core", 1, true) then row.status = "refused"
+  elseif row.fail then row.status = "FAIL"
   elseif smoke then row.status = "checked"
   elseif w.ours_only then
     row.status = row.growth[1] and (row.growth[1] <= target and "met" or "MISSED") or "?"
