@@ -404,7 +404,9 @@ static int raw(int argc, char **argv) {
     static const size_t step[] = {8192, 65536, MIB};
     for (size_t i = 0; i < MIB; i++) buf[i] = (unsigned char)(i % 251);
     double best = 1e30;
+    int only = argc > 2 ? atoi(argv[2]) : 0; /* raw send N STEP: that step alone */
     for (int s = 0; s < 3; s++) {
+      if (only && (size_t)only != step[s]) continue;
       int fd = connect_to(AF_INET, fork_server(AF_INET, SOCK_STREAM, run_sink, NULL));
       double a = now();
       for (uint64_t i = 0; i < count; i++)
@@ -597,7 +599,6 @@ static int raw(int argc, char **argv) {
     fprintf(stderr, "peer: no raw client for %s\n", w);
     return 2;
   }
-  (void)argc;
   printf("RESULT %.9f %llu %s\n", t1 - t0, ops, check);
   return 0;
 }
