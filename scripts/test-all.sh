@@ -6,7 +6,8 @@
 #   3. upstream's own test programs (testsrvr/testclnt against the DEBUG
 #      builds, the udp scripts, mimetest/ltn12test),
 #   4. the bench smoke run (bench/run.sh smoke: checks only, no timings),
-#   5. the C-host test.
+#   5. the C API lua-sec links against (a C user on Debian's library and
+#      ours, outputs compared), the C-host test.
 # Each section reports "N passed, M failed"; the last line sums them up.
 cd "$(dirname "$0")/.."
 VERSIONS="5.1 5.2 5.3 5.4 luajit"
@@ -89,6 +90,9 @@ p=$(grep -c '^PASS' "$log.b"); f=$(grep -c '^FAIL' "$log.b")
 # a version whose run died before its result line counts as a failure
 [ "$(grep -cE '^[0-9]+ passed, [0-9]+ failed' "$log.b")" = "$(echo $VERSIONS | wc -w)" ] || f=$((f+1))
 echo "$p passed, $f failed" | tee "$log"; rm -f "$log.b"; tally bench-smoke
+
+section "C API that Debian's lua-sec imports (same C user on Debian's library and ours)"
+sh scripts/capi-test.sh $VERSIONS >"$log" 2>&1; cat "$log"; tally capi
 
 section "C host"
 sh scripts/c-host-test.sh $VERSIONS >"$log" 2>&1; cat "$log"; tally c-host
