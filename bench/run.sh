@@ -5,7 +5,8 @@
 #   sh bench/run.sh full|quick|smoke [LUA]      (LUA: 5.4 default, 5.1, luajit, 5.2, 5.3)
 # Environment: BENCH_CPU (CPU list for taskset, default: the last CPU;
 # "none" = no pinning), BENCH_REPS (repetitions), BENCH_ONLY (workload ids),
-# BENCH_OUT (results directory, default bench/results), BENCH_CHART=0 (no PNG).
+# BENCH_OUT (results directory, default bench/results), BENCH_CHART=0 (no PNG),
+# BENCH_TIMEOUT (seconds for the whole run, default 3600).
 # Builds bench/peer.c and bench/clock.c with cc -O2 into build/bench/ (never
 # installed) and ours with `make LUA=...`; installs gnuplot-nox from Debian
 # for the chart when it is missing (full and quick runs only).
@@ -33,8 +34,10 @@ export BENCH_MACHINE="$(sed -n 's/^model name[[:space:]]*: //p' /proc/cpuinfo | 
 
 [ -t 2 ] && export BENCH_PROGRESS=1
 status=0
-out=$(mktemp); trap 'rm -f "$out"' EXIT
-timeout -k 10 1500 lua5.4 bench/bench.lua "$mode" "$lua" | tee "$out" || status=$?
+out=$(mktemp); trap 'rm -f "$out" "$out.rc"' EXIT
+# (the driver's exit status survives the pipe through a file)
+{ timeout -k 10 "${BENCH_TIMEOUT:-3600}" lua5.4 bench/bench.lua "$mode" "$lua"; echo $? >"$out.rc"; } | tee "$out"
+status=$(cat "$out.rc"); rm -f "$out.rc"
 [ "$mode" = smoke ] && exit $status
 
 chart=$(sed -n 's/^CHART //p' "$out")
