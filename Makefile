@@ -10,6 +10,8 @@
 #   make rock / rock-install  what luarocks runs (rockspecs/); not by hand
 #   make test                 everything, all five versions
 #   make demo                 run examples/ against the built module
+#   make bench [LUA=5.4]      the benchmark suite against the C core (<= 20 min)
+#   make bench-quick [LUA=]   the same, smaller and fewer repetitions (<= 3 min)
 #   make header               regenerate include/*.h (cbindgen)
 #   make clean
 LUA ?= 5.4
@@ -72,7 +74,7 @@ TARGET_DIR := target/$(VARIANT)
 SO := $(TARGET_DIR)/release/libluasocket.so
 MODULES := socket/core.so mime/core.so socket/unix.so socket/serial.so
 
-.PHONY: all build all-lua install install-modules install-c test demo header clean deps lua-tests cargo-test c-host conformance rock rock-install check-cargo FORCE
+.PHONY: all build all-lua install install-modules install-c test demo header clean deps lua-tests cargo-test c-host conformance rock rock-install check-cargo bench bench-quick FORCE
 
 all: build
 
@@ -177,6 +179,14 @@ lua-tests:
 
 demo: deps build
 	@sh examples/run.sh $(LUA)
+
+# Benchmarks are not tests: they print ratios and write bench/results/
+# (see bench/README.md); nothing asserts a timing.
+bench: deps
+	@sh bench/run.sh full $(LUA)
+
+bench-quick: deps
+	@sh bench/run.sh quick $(LUA)
 
 clean:
 	rm -rf build target
