@@ -6,7 +6,10 @@
 #   3. upstream's own test programs (testsrvr/testclnt against the DEBUG
 #      builds, the udp scripts, mimetest/ltn12test),
 #   4. the C API lua-sec links against (a C user on Debian's library and
-#      ours, outputs compared), the C-host test.
+#      ours, outputs compared), the C-host test,
+#   5. every lua-test under LuaJIT on the 5.1 build, and the distro path
+#      (scripts/test-distro.sh: Debian's file set, lua-sec on our C API,
+#      the .deb; in private mount namespaces).
 # Each section reports "N passed, M failed"; the last line sums them up.
 cd "$(dirname "$0")/.."
 VERSIONS="5.1 5.2 5.3 5.4 luajit"
@@ -86,6 +89,12 @@ sh scripts/capi-test.sh $VERSIONS >"$log" 2>&1; cat "$log"; tally capi
 
 section "C host"
 sh scripts/c-host-test.sh $VERSIONS >"$log" 2>&1; cat "$log"; tally c-host
+
+section "lua-tests under LuaJIT on the 5.1 build (Debian serves LuaJIT from the 5.1 files)"
+sh lua-tests/run.sh luajit-on-5.1 >"$log" 2>&1; grep -v '^PASS' "$log"; tally luajit-on-5.1
+
+section "Debian's file set, lua-sec on our C API, the .deb (private mount namespaces)"
+sh scripts/test-distro.sh >"$log" 2>&1; grep -v '^PASS' "$log"; tally distro
 
 echo
 echo "$total_pass passed, $total_fail failed"
