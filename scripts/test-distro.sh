@@ -19,8 +19,9 @@
 #     a marker only our core carries), for 5.1-5.4 and LuaJIT;
 #   * the LuaSec transcript is identical to the reference one;
 #   * lua-tests test_http/smtp/ftp/luasec/copas pass (run.sh, LUA_TESTS_SYSTEM);
-#   * `pkg-config --cflags --libs lua5.4-socket lua5.4-mime` builds the C host
-#     dynamically and statically, and it runs.
+#   * `pkg-config --cflags --libs lua5.4-socket lua5.4-mime ...` builds the C
+#     host of examples/c-host dynamically and statically; it runs, also with
+#     8 threads.
 #
 # Everything that installs, diverts or mounts happens inside
 # `unshare -m --propagation private` with overlays (upper layer on a tmpfs)
@@ -119,30 +120,34 @@ which_core() { # interpreter rs|c
   [ $ok = 0 ] && [ "$(tail -n1 "$work/which")" = ok ]
 }
 
-c_host() { # dynamic|static: build tests/c-host/host.c with pkg-config, run it
-  pcs="lua5.4-socket lua5.4-mime"
+c_host() { # dynamic|static: build examples/c-host/host.c (read-only here)
+  # against Debian's .pc files and headers, run it, then with 8 threads
+  pcs="lua5.4-socket lua5.4-mime lua5.4-socket-unix lua5.4-socket-serial"
   cflags=$(pkg-config --cflags $pcs) || return 1
   if [ "$1" = dynamic ]; then
     libs=$(pkg-config --libs $pcs) || return 1
   else
     # our static archives, by file name; the rest as pkg-config --static says
-    libs=$(pkg-config --static --libs $pcs | sed 's/$/ /; s/-llua5\.4-socket /-l:liblua5.4-socket.a /; s/-llua5\.4-mime /-l:liblua5.4-mime.a /') || return 1
+    libs=$(pkg-config --static --libs $pcs | sed 's/$/ /; s/-l\(lua5\.4-socket[-a-z]*\|lua5\.4-mime\) /-l:lib\1.a /g') || return 1
   fi
   echo "cc $cflags ... $libs"
-  gcc -std=c99 -Wall -Wextra -Werror $cflags tests/c-host/host.c $libs -o "$work/host-$1" || return 1
+  gcc -std=c99 -Wall -Wextra -Werror $cflags examples/c-host/host.c $libs -lpthread -o "$work/host-$1" || return 1
   needed=$(readelf -d "$work/host-$1" | sed -n 's/.*(NEEDED).*\[\(.*\)\]/\1/p' | tr '\n' ' ')
   echo "NEEDED: $needed"
   if [ "$1" = dynamic ]; then
-    # the loader must pick our library at Debian's path (/lib is /usr/lib)
-    lib=$(ldd "$work/host-$1" | sed -n 's/.*liblua5\.4-socket\.so\.2 => \([^ ]*\).*/\1/p')
-    [ -n "$lib" ] && [ "$(readlink -f "$lib")" = "$(readlink -f "$LIBDIR/liblua5.4-socket.so.2")" ] ||
-      { echo "liblua5.4-socket.so.2 => '$lib'"; return 1; }
-    grep -q 'luasocket-rs: internal error' "$(readlink -f "$lib")" || { echo "$lib is not ours"; return 1; }
+    # the loader must pick our libraries at Debian's paths (/lib is /usr/lib)
+    for m in socket.so.2 mime.so.2 socket-unix.so.2 socket-serial.so.0; do
+      lib=$(ldd "$work/host-$1" | sed -n "s/.*liblua5\.4-$m => \([^ ]*\).*/\1/p")
+      [ -n "$lib" ] && [ "$(readlink -f "$lib")" = "$(readlink -f "$LIBDIR/liblua5.4-$m")" ] ||
+        { echo "liblua5.4-$m => '$lib'"; return 1; }
+      grep -q 'luasocket-rs: internal error' "$(readlink -f "$lib")" || { echo "$lib is not ours"; return 1; }
+    done
   else
-    case " $needed " in *" liblua5.4-socket.so.2 "*|*" liblua5.4-mime.so.2 "*) echo "linked dynamically"; return 1 ;; esac
+    case " $needed " in *" liblua5.4-socket"*|*" liblua5.4-mime"*) echo "linked dynamically"; return 1 ;; esac
     grep -q 'luasocket-rs: internal error' "$work/host-$1" || { echo "our code is not in the binary"; return 1; }
   fi
-  [ "$(LUA_PATH="/usr/share/lua/5.4/?.lua" LUA_CPATH= "$work/host-$1")" = ok ]
+  [ "$(LUA_PATH="/usr/share/lua/5.4/?.lua" LUA_CPATH= timeout 60 "$work/host-$1")" = ok ] &&
+    [ "$(LUA_PATH="/usr/share/lua/5.4/?.lua" LUA_CPATH= timeout 60 "$work/host-$1" -t 8)" = "ok: 8 threads" ]
 }
 
 # Checks run with our libraries at Debian's paths (in a namespace). $1: label
