@@ -182,14 +182,18 @@ pub(super) fn zero_bytes(v: u64) -> u64 {
 }
 
 /// Length of the run at the start of `s` up to the first byte for which
-/// `stop` holds (or `s.len()`). Most runs in text are short words, so the
-/// first eight bytes are looked at one by one; a longer run is scanned
-/// eight bytes per step, where `flags(w)` marks, with the lowest flag exact,
-/// every byte of the word `w` that may stop it (a flagged byte that `stop`
-/// rejects does not).
+/// `stop` holds (or `s.len()`). Where runs are mostly short (qp's words
+/// between spaces) the first `HEAD` bytes are looked at one by one; the rest
+/// is scanned eight bytes per step, where `flags(w)` marks, with the lowest
+/// flag exact, every byte of the word `w` that may stop it (a flagged byte
+/// that `stop` rejects does not).
 #[inline(always)]
-pub(super) fn run_len(s: &[u8], flags: impl Fn(u64) -> u64, stop: impl Fn(u8) -> bool) -> usize {
-    let head = s.len().min(8);
+pub(super) fn run_len<const HEAD: usize>(
+    s: &[u8],
+    flags: impl Fn(u64) -> u64,
+    stop: impl Fn(u8) -> bool,
+) -> usize {
+    let head = s.len().min(HEAD);
     let mut i = 0;
     while i < head {
         if stop(s[i]) {

@@ -66,6 +66,12 @@ pub fn wrp<S: Sink>(mut left: i32, input: &[u8], length: i32, out: &mut S) -> Re
             let mut i = 0;
             while i < inp.len() && cur.left() >= WRP_NEED {
                 match inp[i] {
+                    // CR is dropped; a CRLF pair is taken in one step
+                    b'\r' if inp.get(i + 1) == Some(&b'\n') => {
+                        cur.put_all(CRLF);
+                        left = length;
+                        i += 2;
+                    }
                     b'\r' => i += 1,
                     b'\n' => {
                         cur.put_all(CRLF);
@@ -107,6 +113,12 @@ pub fn qpwrp<S: Sink>(mut left: i32, input: &[u8], length: i32, out: &mut S) -> 
             let mut i = 0;
             while i < inp.len() && cur.left() >= WRP_NEED {
                 match inp[i] {
+                    // CR is dropped; a CRLF pair is taken in one step
+                    b'\r' if inp.get(i + 1) == Some(&b'\n') => {
+                        left = length;
+                        cur.put_all(CRLF);
+                        i += 2;
+                    }
                     b'\r' => i += 1,
                     b'\n' => {
                         left = length;

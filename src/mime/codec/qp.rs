@@ -150,7 +150,7 @@ fn qp_window(atom: &mut Atom, inp: &[u8], marker: &[u8], need: usize, cur: &mut 
     while i < n {
         if atom.len == 0 {
             let lim = (n - i).min(cur.left());
-            let run = run_len(&inp[i..i + lim], qp_flags, |b| {
+            let run = run_len::<8>(&inp[i..i + lim], qp_flags, |b| {
                 QP_CLASS[b as usize] != QP_PLAIN
             });
             cur.put_run(&inp[i..], run);
@@ -306,7 +306,7 @@ fn unqp_window(atom: &mut Atom, inp: &[u8], cur: &mut Cur) -> usize {
     while i < n {
         if atom.len == 0 {
             let lim = (n - i).min(cur.left());
-            let run = run_len(&inp[i..i + lim], unqp_flags, |b| {
+            let run = run_len::<0>(&inp[i..i + lim], unqp_flags, |b| {
                 UNQP_CLASS[b as usize] != UNQP_COPY
             });
             cur.put_run(&inp[i..], run);
