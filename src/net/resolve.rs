@@ -1,6 +1,7 @@
 //! Name resolution through the system resolver (libc `getaddrinfo`,
 //! `getnameinfo`, `gethostbyname`, `gethostbyaddr`), with the C core's hints
 //! so that results come in the same order.
+use super::errors::{Code, Result};
 use super::sock::SockAddr;
 use std::ffi::CStr;
 
@@ -25,20 +26,8 @@ pub struct AddrEntry {
 /// once). Lives only inside the work phase.
 pub type AddrList = Vec<AddrEntry>;
 
-/// A failed `getaddrinfo`: the EAI code and errno right after the call (for
-/// `EAI_SYSTEM`).
-#[derive(Clone, Copy, Debug)]
-pub struct GaiError {
-    pub code: i32,
-    pub errno: i32,
-}
-
-/// `getaddrinfo(host, serv, hints)`.
-pub fn getaddrinfo(
-    host: Option<&CStr>,
-    serv: Option<&CStr>,
-    hints: Hints,
-) -> Result<AddrList, GaiError> {
+/// `getaddrinfo(host, serv, hints)`; a failure is `Code::Gai`.
+pub fn getaddrinfo(host: Option<&CStr>, serv: Option<&CStr>, hints: Hints) -> Result<AddrList> {
     // SAFETY: addrinfo is plain data; zero is the documented "unset".
     let mut h: libc::addrinfo = unsafe { std::mem::zeroed() };
     h.ai_family = hints.family;
@@ -60,7 +49,7 @@ pub fn getaddrinfo(
             // SAFETY: res came from getaddrinfo.
             unsafe { libc::freeaddrinfo(res) };
         }
-        return Err(GaiError { code, errno });
+        return Err(Code::Gai { code, errno });
     }
     let mut out = Vec::new();
     let mut it = res;
@@ -145,8 +134,8 @@ impl NameBuf {
 
 /// The numeric host and port of an address, as getsockname/getpeername
 /// format them (`NI_NUMERICHOST | NI_NUMERICSERV`, INET6_ADDRSTRLEN and 6-byte
-/// buffers); `Err` holds the raw EAI code.
-pub fn numeric(addr: &SockAddr) -> Result<(NameBuf, NameBuf), i32> {
+/// buffers; a failure is worded with plain `gai_strerror`).
+pub fn numeric(addr: &SockAddr) -> Result<(NameBuf, NameBuf)> {
     let (code, h, s) = getnameinfo(
         addr,
         INET6_ADDRSTRLEN,
@@ -154,7 +143,7 @@ pub fn numeric(addr: &SockAddr) -> Result<(NameBuf, NameBuf), i32> {
         libc::NI_NUMERICHOST | libc::NI_NUMERICSERV,
     );
     if code != 0 {
-        Err(code)
+        Err(Code::GaiPlain(code))
     } else {
         Ok((h, s))
     }
@@ -226,9 +215,8 @@ pub fn ntoa(a: libc::in_addr) -> Dotted {
 }
 
 /// `inet_gethost`: reverse lookup for an IPv4 literal, forward otherwise.
-/// The error is the C core's code: h_errno, else errno, else `UNKNOWN`.
-///
-pub fn gethost(name: &CStr) -> Result<HostEnt, i32> {
+/// The error is the C core's code: h_errno, else errno, else `IO_UNKNOWN`.
+pub fn gethost(name: &CStr) -> Result<HostEnt> {
     let v4 = parse_ipv4(name);
     // The reentrant variants keep this thread-safe (the C core's plain
     // gethostbyname shares static storage between threads); same answers.
@@ -271,7 +259,7 @@ pub fn gethost(name: &CStr) -> Result<HostEnt, i32> {
         }
         if result.is_null() {
             let e = super::sock::errno();
-            return Err(if herr != 0 {
+            return Err(Code::Host(if herr != 0 {
                 herr
             } else if e != 0 {
                 e
@@ -279,7 +267,7 @@ pub fn gethost(name: &CStr) -> Result<HostEnt, i32> {
                 ret
             } else {
                 super::errors::UNKNOWN
-            });
+            }));
         }
         // SAFETY: `result` points to `he`, whose strings and arrays live in
         // `buf` (NULL-terminated arrays, 4-byte addresses for AF_INET).
@@ -317,14 +305,24 @@ unsafe fn copy_hostent(h: &libc::hostent) -> HostEnt {
 }
 
 /// `gethostname` into a 257-byte buffer (256 usable, as the C core).
-pub fn gethostname() -> Result<Vec<u8>, i32> {
+pub fn gethostname() -> Result<Vec<u8>> {
     let mut buf = [0u8; 257];
     // SAFETY: 256 writable bytes; the last stays NUL.
     if unsafe { libc::gethostname(buf.as_mut_ptr() as *mut libc::c_char, 256) } < 0 {
-        return Err(super::sock::errno());
+        return Err(Code::last_os());
     }
     let n = buf.iter().position(|&b| b == 0).unwrap_or(256);
     Ok(buf[..n].to_vec())
+}
+
+/// `(int) strtol(port, NULL, 10)` of a numeric service text (what
+/// getnameinfo's NI_NUMERICSERV writes: at most five digits).
+pub fn port_number(s: &[u8]) -> i64 {
+    s.iter()
+        .take_while(|b| b.is_ascii_digit())
+        .fold(0i64, |a, &b| {
+            a.wrapping_mul(10).wrapping_add((b - b'0') as i64)
+        }) as i32 as i64
 }
 
 #[cfg(test)]
@@ -344,7 +342,13 @@ mod tests {
         assert_eq!(host.as_bytes(), b"127.0.0.1");
         assert_eq!(serv.as_bytes(), b"80");
         let e = getaddrinfo(Some(c"::1"), Some(c"0"), h).err().unwrap();
-        assert_eq!(e.code, -9 /* EAI_ADDRFAMILY */);
+        assert!(matches!(
+            e,
+            Code::Gai {
+                code: -9, /* EAI_ADDRFAMILY */
+                ..
+            }
+        ));
     }
 
     #[test]
@@ -355,9 +359,9 @@ mod tests {
         assert!(!r.name.is_empty());
         assert_eq!(
             gethost(c"::1").err(),
-            Some(crate::net::errors::HOST_NOT_FOUND)
+            Some(Code::Host(crate::net::errors::HOST_NOT_FOUND))
         );
-        assert_eq!(gethost(c"").err(), Some(3));
+        assert_eq!(gethost(c"").err(), Some(Code::Host(3)));
     }
 
     #[test]
@@ -366,14 +370,4 @@ mod tests {
         assert_eq!(ntoa(parse_ipv4(c"127.1").unwrap()).as_bytes(), b"127.0.0.1");
         assert!(parse_ipv4(c"localhost").is_none());
     }
-}
-
-/// `(int) strtol(port, NULL, 10)` of a numeric service text (what
-/// getnameinfo's NI_NUMERICSERV writes: at most five digits).
-pub fn port_number(s: &[u8]) -> i64 {
-    s.iter()
-        .take_while(|b| b.is_ascii_digit())
-        .fold(0i64, |a, &b| {
-            a.wrapping_mul(10).wrapping_add((b - b'0') as i64)
-        }) as i32 as i64
 }

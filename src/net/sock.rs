@@ -2,10 +2,9 @@
 //!
 //! Descriptors are plain `i32` (`INVALID` = -1) so that Lua objects can hold
 //! them without destructors; each function borrows the fd for one call.
-//! Results use the codes of [`super::errors`]: `DONE`, `TIMEOUT`, `CLOSED` or
-//! an errno. Every descriptor is kept non-blocking; "blocking" is emulated
+//! Failures are [`Code`]s. Every descriptor is kept non-blocking; "blocking" is emulated
 //! with poll(2) and a [`Timeout`].
-use super::errors::{CLOSED, DONE, TIMEOUT};
+use super::errors::{Code, Result};
 use super::timeout::Timeout;
 
 pub type Fd = i32;
@@ -22,12 +21,12 @@ pub fn errno() -> i32 {
 }
 
 /// `socket(2)` with O_NONBLOCK; IPv6 sockets get IPV6_V6ONLY = 1 (as
-/// `inet_trycreate`). Returns the fd or the errno.
-pub fn create(family: i32, socktype: i32, protocol: i32) -> Result<Fd, i32> {
+/// `inet_trycreate`).
+pub fn create(family: i32, socktype: i32, protocol: i32) -> Result<Fd> {
     // SAFETY: plain system call with integer arguments.
     let fd = unsafe { libc::socket(family, socktype | libc::SOCK_NONBLOCK, protocol) };
     if fd < 0 {
-        return Err(errno());
+        return Err(Code::last_os());
     }
     if family == libc::AF_INET6 {
         let _ = set_int(fd, libc::IPPROTO_IPV6, libc::IPV6_V6ONLY, 1);
@@ -112,22 +111,22 @@ impl SockAddr {
 }
 
 /// `socket_bind`.
-pub fn bind(fd: Fd, addr: &SockAddr) -> i32 {
+pub fn bind(fd: Fd, addr: &SockAddr) -> Result<()> {
     // SAFETY: addr points to `len` valid bytes.
     if unsafe { libc::bind(fd, addr.as_ptr(), addr.len) } < 0 {
-        errno()
+        Err(Code::last_os())
     } else {
-        DONE
+        Ok(())
     }
 }
 
 /// `socket_listen`.
-pub fn listen(fd: Fd, backlog: i32) -> i32 {
+pub fn listen(fd: Fd, backlog: i32) -> Result<()> {
     // SAFETY: integer arguments.
     if unsafe { libc::listen(fd, backlog) } != 0 {
-        errno()
+        Err(Code::last_os())
     } else {
-        DONE
+        Ok(())
     }
 }
 
@@ -137,12 +136,12 @@ pub fn shutdown(fd: Fd, how: i32) {
     unsafe { libc::shutdown(fd, how) };
 }
 
-/// `socket_waitfd` with poll(2): `TIMEOUT` at once when the block timeout is
-/// exactly 0; EINTR re-polls with a recomputed budget; for `WAIT_C` a
-/// readable or failed socket reports `CLOSED` (the caller then asks why).
-pub fn wait(fd: Fd, events: i16, tm: &Timeout) -> i32 {
+/// `socket_waitfd` with poll(2): `Timeout` at once when the block timeout
+/// is exactly 0; EINTR re-polls with a recomputed budget; for `WAIT_C` a
+/// readable or failed socket reports `Closed` (the caller then asks why).
+pub fn wait(fd: Fd, events: i16, tm: &Timeout) -> Result<()> {
     if tm.is_zero() {
-        return TIMEOUT;
+        return Err(Code::Timeout);
     }
     let mut pfd = libc::pollfd {
         fd,
@@ -158,26 +157,26 @@ pub fn wait(fd: Fd, events: i16, tm: &Timeout) -> i32 {
         break r;
     };
     if ret == -1 {
-        return errno();
+        return Err(Code::last_os());
     }
     if ret == 0 {
-        return TIMEOUT;
+        return Err(Code::Timeout);
     }
     if events == WAIT_C && pfd.revents & (libc::POLLIN | libc::POLLERR) != 0 {
-        return CLOSED;
+        return Err(Code::Closed);
     }
-    DONE
+    Ok(())
 }
 
 /// `socket_connect`: immediate result, or wait for completion within `tm`.
-pub fn connect(fd: Fd, addr: &SockAddr, tm: &Timeout) -> i32 {
+pub fn connect(fd: Fd, addr: &SockAddr, tm: &Timeout) -> Result<()> {
     if fd == INVALID {
-        return CLOSED;
+        return Err(Code::Closed);
     }
     let err = loop {
         // SAFETY: addr points to `len` valid bytes.
         if unsafe { libc::connect(fd, addr.as_ptr(), addr.len) } == 0 {
-            return DONE;
+            return Ok(());
         }
         let e = errno();
         if e != libc::EINTR {
@@ -185,32 +184,32 @@ pub fn connect(fd: Fd, addr: &SockAddr, tm: &Timeout) -> i32 {
         }
     };
     if err != libc::EINPROGRESS && err != libc::EAGAIN {
-        return err;
+        return Err(Code::errno(err));
     }
     if tm.is_zero() {
-        return TIMEOUT;
+        return Err(Code::Timeout);
     }
     match wait(fd, WAIT_C, tm) {
         // A zero-length recv tells a completed connect (0) from a failed one
         // (errno = the connect error), as the C core does.
-        CLOSED => {
+        Err(Code::Closed) => {
             let mut b = 0u8;
             // SAFETY: a 0-byte read into a valid 1-byte buffer.
             if unsafe { libc::recv(fd, &mut b as *mut u8 as *mut libc::c_void, 0, 0) } == 0 {
-                DONE
+                Ok(())
             } else {
-                errno()
+                Err(Code::last_os())
             }
         }
-        e => e,
+        r => r,
     }
 }
 
 /// `socket_accept`: the new descriptor (non-blocking) or an error code.
 /// ECONNABORTED and EINTR are retried.
-pub fn accept(fd: Fd, tm: &Timeout) -> Result<Fd, i32> {
+pub fn accept(fd: Fd, tm: &Timeout) -> Result<Fd> {
     if fd == INVALID {
-        return Err(CLOSED);
+        return Err(Code::Closed);
     }
     loop {
         let mut addr = SockAddr::empty();
@@ -232,20 +231,16 @@ pub fn accept(fd: Fd, tm: &Timeout) -> Result<Fd, i32> {
             continue;
         }
         if e != libc::EAGAIN && e != libc::ECONNABORTED {
-            return Err(e);
+            return Err(Code::errno(e));
         }
-        let w = wait(fd, WAIT_R, tm);
-        if w != DONE {
-            return Err(w);
-        }
+        wait(fd, WAIT_R, tm)?;
     }
 }
 
 /// `socket_send`: one successful send(2) of as much as the kernel takes.
-/// Returns (bytes sent, code).
-pub fn send(fd: Fd, data: &[u8], tm: &Timeout) -> (usize, i32) {
+pub fn send(fd: Fd, data: &[u8], tm: &Timeout) -> Result<usize> {
     if fd == INVALID {
-        return (0, CLOSED);
+        return Err(Code::Closed);
     }
     loop {
         // SAFETY: data is a valid slice. MSG_NOSIGNAL: SIGPIPE is ignored
@@ -259,56 +254,49 @@ pub fn send(fd: Fd, data: &[u8], tm: &Timeout) -> (usize, i32) {
             )
         };
         if put >= 0 {
-            return (put as usize, DONE);
+            return Ok(put as usize);
         }
         let e = errno();
         if e == libc::EPIPE {
-            return (0, CLOSED);
+            return Err(Code::Closed);
         }
         if e == libc::EPROTOTYPE || e == libc::EINTR {
             continue;
         }
         if e != libc::EAGAIN {
-            return (0, e);
+            return Err(Code::errno(e));
         }
-        let w = wait(fd, WAIT_W, tm);
-        if w != DONE {
-            return (0, w);
-        }
+        wait(fd, WAIT_W, tm)?;
     }
 }
 
-/// `socket_recv`: one successful recv(2) into `buf` (EOF = `CLOSED`).
-/// Returns (bytes read, code).
-pub fn recv(fd: Fd, buf: &mut [u8], tm: &Timeout) -> (usize, i32) {
+/// `socket_recv`: one successful recv(2) into `buf` (EOF = `Closed`).
+pub fn recv(fd: Fd, buf: &mut [u8], tm: &Timeout) -> Result<usize> {
     if fd == INVALID {
-        return (0, CLOSED);
+        return Err(Code::Closed);
     }
     loop {
         // SAFETY: buf is a valid writable slice.
         let got = unsafe { libc::recv(fd, buf.as_mut_ptr() as *mut libc::c_void, buf.len(), 0) };
         if got > 0 {
-            return (got as usize, DONE);
+            return Ok(got as usize);
         }
         if got == 0 {
-            return (0, CLOSED);
+            return Err(Code::Closed);
         }
         let e = errno();
         if e == libc::EINTR {
             continue;
         }
         if e != libc::EAGAIN {
-            return (0, e);
+            return Err(Code::errno(e));
         }
-        let w = wait(fd, WAIT_R, tm);
-        if w != DONE {
-            return (0, w);
-        }
+        wait(fd, WAIT_R, tm)?;
     }
 }
 
-/// getsockname(2) / getpeername(2): the address or the errno.
-pub fn name(fd: Fd, peer: bool) -> Result<SockAddr, i32> {
+/// getsockname(2) / getpeername(2).
+pub fn name(fd: Fd, peer: bool) -> Result<SockAddr> {
     let mut a = SockAddr::empty();
     a.len = std::mem::size_of::<libc::sockaddr_storage>() as libc::socklen_t;
     let p = &mut a.storage as *mut _ as *mut libc::sockaddr;
@@ -321,7 +309,7 @@ pub fn name(fd: Fd, peer: bool) -> Result<SockAddr, i32> {
         }
     };
     if r < 0 {
-        Err(errno())
+        Err(Code::last_os())
     } else {
         Ok(a)
     }
@@ -371,14 +359,13 @@ pub fn get_raw<T: Copy>(fd: Fd, level: i32, name: i32, val: &mut T) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::net::errors::{CLOSED, TIMEOUT};
 
     #[test]
     fn invalid_fd_is_closed() {
         let tm = Timeout::default();
-        assert_eq!(send(INVALID, b"x", &tm), (0, CLOSED));
-        assert_eq!(recv(INVALID, &mut [0u8; 4], &tm), (0, CLOSED));
-        assert_eq!(accept(INVALID, &tm), Err(CLOSED));
+        assert_eq!(send(INVALID, b"x", &tm), Err(Code::Closed));
+        assert_eq!(recv(INVALID, &mut [0u8; 4], &tm), Err(Code::Closed));
+        assert_eq!(accept(INVALID, &tm), Err(Code::Closed));
     }
 
     #[test]
@@ -389,9 +376,9 @@ mod tests {
             total: -1.0,
             start: 0.0,
         };
-        assert_eq!(wait(fd, WAIT_R, &tm), TIMEOUT);
-        assert_eq!(listen(fd, 4), DONE);
-        assert_eq!(accept(fd, &tm), Err(TIMEOUT));
+        assert_eq!(wait(fd, WAIT_R, &tm), Err(Code::Timeout));
+        assert_eq!(listen(fd, 4), Ok(()));
+        assert_eq!(accept(fd, &tm), Err(Code::Timeout));
         destroy(&mut fd);
         assert_eq!(fd, INVALID);
         destroy(&mut fd);

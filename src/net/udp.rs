@@ -1,8 +1,8 @@
 //! Datagram system calls of the C core's usocket.c (`socket_sendto`,
 //! `socket_recv`, `socket_recvfrom`) plus the pieces of udp.c that need no
 //! Lua: the receive buffer policy, `setpeername("*")` and the numeric
-//! sendto address. Codes are those of [`super::errors`].
-use super::errors::{CLOSED, DONE};
+//! sendto address.
+use super::errors::{Code, Result};
 use super::resolve::{getaddrinfo, Hints};
 use super::sock::{self, Fd, SockAddr, INVALID, WAIT_R, WAIT_W};
 use super::timeout::Timeout;
@@ -16,11 +16,11 @@ pub const DATAGRAMSIZE: usize = 8192;
 /// big the pending datagram is: no UDP datagram (IPv4 or IPv6) is larger.
 pub const DGRAM_CAP: usize = 65536;
 
-/// `socket_sendto`: one datagram to `addr`. Returns (bytes sent, code);
-/// EPIPE reads as `CLOSED` (which udp.c words `refused`).
-pub fn sendto(fd: Fd, data: &[u8], addr: &SockAddr, tm: &Timeout) -> (usize, i32) {
+/// `socket_sendto`: one datagram to `addr`; EPIPE reads as `Closed` (which
+/// udp.c words `refused`).
+pub fn sendto(fd: Fd, data: &[u8], addr: &SockAddr, tm: &Timeout) -> Result<usize> {
     if fd == INVALID {
-        return (0, CLOSED);
+        return Err(Code::Closed);
     }
     loop {
         // SAFETY: data and addr are valid for their lengths.
@@ -35,22 +35,19 @@ pub fn sendto(fd: Fd, data: &[u8], addr: &SockAddr, tm: &Timeout) -> (usize, i32
             )
         };
         if put >= 0 {
-            return (put as usize, DONE);
+            return Ok(put as usize);
         }
         let e = sock::errno();
         if e == libc::EPIPE {
-            return (0, CLOSED);
+            return Err(Code::Closed);
         }
         if e == libc::EPROTOTYPE || e == libc::EINTR {
             continue;
         }
         if e != libc::EAGAIN {
-            return (0, e);
+            return Err(Code::errno(e));
         }
-        let w = sock::wait(fd, WAIT_W, tm);
-        if w != DONE {
-            return (0, w);
-        }
+        sock::wait(fd, WAIT_W, tm)?;
     }
 }
 
@@ -76,42 +73,39 @@ fn recv_once(fd: Fd, buf: &mut [u8], flags: i32, from: Option<&mut SockAddr>) ->
 }
 
 /// `socket_recv` / `socket_recvfrom` with `flags`: waits (within `tm`) until
-/// a datagram is there. Returns (bytes, code) where a zero-byte result is
-/// `CLOSED`, as in the C core (udp.c treats it as an empty datagram).
+/// a datagram is there. A zero-byte result is `Closed`, as in the C core
+/// (udp.c treats it as an empty datagram).
 fn recv_flags(
     fd: Fd,
     buf: &mut [u8],
     flags: i32,
     mut from: Option<&mut SockAddr>,
     tm: &Timeout,
-) -> (usize, i32) {
+) -> Result<usize> {
     if fd == INVALID {
-        return (0, CLOSED);
+        return Err(Code::Closed);
     }
     loop {
         let got = recv_once(fd, buf, flags, from.as_deref_mut());
         if got > 0 {
-            return (got as usize, DONE);
+            return Ok(got as usize);
         }
         if got == 0 {
-            return (0, CLOSED);
+            return Err(Code::Closed);
         }
         let e = sock::errno();
         if e == libc::EINTR {
             continue;
         }
         if e != libc::EAGAIN {
-            return (0, e);
+            return Err(Code::errno(e));
         }
-        let w = sock::wait(fd, WAIT_R, tm);
-        if w != DONE {
-            return (0, w);
-        }
+        sock::wait(fd, WAIT_R, tm)?;
     }
 }
 
 /// `socket_recv` / `socket_recvfrom` into `buf` (see [`recv_flags`]).
-pub fn recv(fd: Fd, buf: &mut [u8], from: Option<&mut SockAddr>, tm: &Timeout) -> (usize, i32) {
+pub fn recv(fd: Fd, buf: &mut [u8], from: Option<&mut SockAddr>, tm: &Timeout) -> Result<usize> {
     recv_flags(fd, buf, 0, from, tm)
 }
 
@@ -119,18 +113,18 @@ pub fn recv(fd: Fd, buf: &mut [u8], from: Option<&mut SockAddr>, tm: &Timeout) -
 /// [`DGRAM_CAP`] that is `wanted` itself; beyond it the pending datagram is
 /// measured first (waiting within `tm`, `MSG_PEEK|MSG_TRUNC` reports its
 /// real length without consuming it), so memory follows what arrived, never
-/// the caller's number. `Err` carries the failure code of that wait.
-pub fn buffer_size(fd: Fd, wanted: usize, tm: &Timeout) -> Result<usize, i32> {
+/// the caller's number. `Err` is the failure of that wait.
+pub fn buffer_size(fd: Fd, wanted: usize, tm: &Timeout) -> Result<usize> {
     if wanted <= DGRAM_CAP {
         return Ok(wanted);
     }
     let mut none = [0u8; 0];
     match recv_flags(fd, &mut none, libc::MSG_PEEK | libc::MSG_TRUNC, None, tm) {
         // a datagram (or, on a stream descriptor installed with setfd, data)
-        (n, DONE) => Ok(wanted.min(n.max(DGRAM_CAP))),
+        Ok(n) => Ok(wanted.min(n.max(DGRAM_CAP))),
         // an empty datagram, EOF, or a closed object: the real call says so
-        (_, CLOSED) => Ok(DGRAM_CAP.min(wanted)),
-        (_, e) => Err(e),
+        Err(Code::Closed) => Ok(DGRAM_CAP.min(wanted)),
+        Err(e) => Err(e),
     }
 }
 
@@ -197,10 +191,10 @@ pub fn disconnect(fd: Fd, family: i32, tm: &Timeout) {
 }
 
 /// The destination of `sendto(data, ip, port)`: numeric host and service
-/// only, of the object's family; `Err` holds the raw EAI code (udp.c words it
-/// with plain `gai_strerror`). A numeric query has exactly one result; its
-/// family and address.
-pub fn numeric_dest(ip: &CStr, port: &CStr, family: i32) -> Result<(i32, SockAddr), i32> {
+/// only, of the object's family (udp.c words a failure with plain
+/// `gai_strerror`). A numeric query has exactly one result; its family and
+/// address.
+pub fn numeric_dest(ip: &CStr, port: &CStr, family: i32) -> Result<(i32, SockAddr)> {
     let hints = Hints {
         family,
         socktype: libc::SOCK_DGRAM,
@@ -210,8 +204,9 @@ pub fn numeric_dest(ip: &CStr, port: &CStr, family: i32) -> Result<(i32, SockAdd
         Ok(list) => list
             .first()
             .map(|a| (a.family, a.addr))
-            .ok_or(libc::EAI_NONAME),
-        Err(e) => Err(e.code),
+            .ok_or(Code::GaiPlain(libc::EAI_NONAME)),
+        Err(Code::Gai { code, .. }) => Err(Code::GaiPlain(code)),
+        Err(e) => Err(e),
     }
 }
 

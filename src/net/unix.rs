@@ -7,8 +7,8 @@
 //! so a stream write to a vanished peer raises SIGPIPE exactly as it does
 //! with the C modules (harmless once `socket.core` is loaded, which ignores
 //! it process-wide).
-use super::buffer::Io;
-use super::errors::{CLOSED, DONE};
+use super::buffer::{moved, Io, Moved};
+use super::errors::{Code, Result};
 use super::options::{Kind, Opt};
 use super::sock::{self, Fd, SockAddr, INVALID, WAIT_R, WAIT_W};
 use super::timeout::Timeout;
@@ -54,17 +54,16 @@ pub fn path_of(a: &SockAddr) -> &[u8] {
     }
 }
 
-/// `getsockname` of a unix socket: its path, or the errno.
-pub fn sockname(fd: Fd) -> Result<SockAddr, i32> {
+/// `getsockname` of a unix socket.
+pub fn sockname(fd: Fd) -> Result<SockAddr> {
     sock::name(fd, false)
 }
 
 /// `socket_send` / `socket_sendto` of usocket.c: one successful call moving
-/// as much as the kernel takes, flags 0. Returns (bytes, code); EPIPE reads
-/// as `CLOSED`.
-pub fn send(fd: Fd, data: &[u8], to: Option<&SockAddr>, tm: &Timeout) -> (usize, i32) {
+/// as much as the kernel takes, flags 0; EPIPE reads as `Closed`.
+pub fn send(fd: Fd, data: &[u8], to: Option<&SockAddr>, tm: &Timeout) -> Result<usize> {
     if fd == INVALID {
-        return (0, CLOSED);
+        return Err(Code::Closed);
     }
     let ptr = data.as_ptr() as *const libc::c_void;
     loop {
@@ -75,18 +74,15 @@ pub fn send(fd: Fd, data: &[u8], to: Option<&SockAddr>, tm: &Timeout) -> (usize,
             None => unsafe { libc::send(fd, ptr, data.len(), 0) },
         };
         if put >= 0 {
-            return (put as usize, DONE);
+            return Ok(put as usize);
         }
         match sock::errno() {
-            libc::EPIPE => return (0, CLOSED),
+            libc::EPIPE => return Err(Code::Closed),
             libc::EPROTOTYPE | libc::EINTR => continue,
             libc::EAGAIN => {}
-            e => return (0, e),
+            e => return Err(Code::errno(e)),
         }
-        let w = sock::wait(fd, WAIT_W, tm);
-        if w != DONE {
-            return (0, w);
-        }
+        sock::wait(fd, WAIT_W, tm)?;
     }
 }
 
@@ -94,11 +90,11 @@ pub fn send(fd: Fd, data: &[u8], to: Option<&SockAddr>, tm: &Timeout) -> (usize,
 pub struct StreamIo(pub Fd);
 
 impl Io for StreamIo {
-    fn recv(&mut self, buf: &mut [u8], tm: &mut Timeout) -> (usize, i32) {
-        sock::recv(self.0, buf, tm)
+    fn recv(&mut self, buf: &mut [u8], tm: &mut Timeout) -> Moved {
+        moved(sock::recv(self.0, buf, tm))
     }
-    fn send(&mut self, data: &[u8], tm: &mut Timeout) -> (usize, i32) {
-        send(self.0, data, None, tm)
+    fn send(&mut self, data: &[u8], tm: &mut Timeout) -> Moved {
+        moved(send(self.0, data, None, tm))
     }
 }
 
@@ -107,70 +103,68 @@ impl Io for StreamIo {
 pub struct DevIo(pub Fd);
 
 impl Io for DevIo {
-    fn recv(&mut self, buf: &mut [u8], tm: &mut Timeout) -> (usize, i32) {
+    fn recv(&mut self, buf: &mut [u8], tm: &mut Timeout) -> Moved {
         if self.0 == INVALID {
-            return (0, CLOSED);
+            return (0, Err(Code::Closed));
         }
         loop {
             // SAFETY: buf is writable for its length.
             let got =
                 unsafe { libc::read(self.0, buf.as_mut_ptr() as *mut libc::c_void, buf.len()) };
             if got > 0 {
-                return (got as usize, DONE);
+                return (got as usize, Ok(()));
             }
             if got == 0 {
-                return (0, CLOSED);
+                return (0, Err(Code::Closed));
             }
             match sock::errno() {
                 libc::EINTR => continue,
                 libc::EAGAIN => {}
-                e => return (0, e),
+                e => return (0, Err(Code::errno(e))),
             }
-            let w = sock::wait(self.0, WAIT_R, tm);
-            if w != DONE {
-                return (0, w);
+            if let Err(e) = sock::wait(self.0, WAIT_R, tm) {
+                return (0, Err(e));
             }
         }
     }
-    fn send(&mut self, data: &[u8], tm: &mut Timeout) -> (usize, i32) {
+    fn send(&mut self, data: &[u8], tm: &mut Timeout) -> Moved {
         if self.0 == INVALID {
-            return (0, CLOSED);
+            return (0, Err(Code::Closed));
         }
         loop {
             // SAFETY: data is valid for its length.
             let put =
                 unsafe { libc::write(self.0, data.as_ptr() as *const libc::c_void, data.len()) };
             if put >= 0 {
-                return (put as usize, DONE);
+                return (put as usize, Ok(()));
             }
             match sock::errno() {
-                libc::EPIPE => return (0, CLOSED),
+                libc::EPIPE => return (0, Err(Code::Closed)),
                 libc::EPROTOTYPE | libc::EINTR => continue,
                 libc::EAGAIN => {}
-                e => return (0, e),
+                e => return (0, Err(Code::errno(e))),
             }
-            let w = sock::wait(self.0, WAIT_W, tm);
-            if w != DONE {
-                return (0, w);
+            if let Err(e) = sock::wait(self.0, WAIT_W, tm) {
+                return (0, Err(e));
             }
         }
     }
 }
 
 /// serial.c's open: read/write, never the controlling terminal, no termios
-/// changes, then non-blocking. The descriptor or the errno.
-pub fn open_device(path: &CStr) -> Result<Fd, i32> {
+/// changes, then non-blocking.
+pub fn open_device(path: &CStr) -> Result<Fd> {
     // SAFETY: path is NUL-terminated.
     let fd = unsafe { libc::open(path.as_ptr(), libc::O_NOCTTY | libc::O_RDWR) };
     if fd < 0 {
-        return Err(sock::errno());
+        return Err(Code::last_os());
     }
     sock::set_nonblocking(fd);
     Ok(fd)
 }
 
 /// Creates an AF_UNIX socket of `socktype` (non-blocking).
-pub fn create(socktype: i32) -> Result<Fd, i32> {
+pub fn create(socktype: i32) -> Result<Fd> {
     sock::create(libc::AF_UNIX, socktype, 0)
 }
 
@@ -196,7 +190,6 @@ pub const DGRAM_SET: &[Opt] = &[opt("reuseaddr", Kind::Bool, libc::SO_REUSEADDR)
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::net::errors::TIMEOUT;
 
     fn tmp_path(tag: &str) -> std::ffi::CString {
         let p = std::env::temp_dir().join(format!("lsrs-unix-{}-{tag}", std::process::id()));
@@ -223,8 +216,8 @@ mod tests {
         let path = tmp_path("s");
         let addr = address(&path).unwrap();
         let mut srv = create(libc::SOCK_STREAM).unwrap();
-        assert_eq!(sock::bind(srv, &addr), DONE);
-        assert_eq!(sock::listen(srv, 4), DONE);
+        assert_eq!(sock::bind(srv, &addr), Ok(()));
+        assert_eq!(sock::listen(srv, 4), Ok(()));
         assert_eq!(path_of(&sockname(srv).unwrap()), path.to_bytes());
         let mut tm = Timeout {
             block: 1.0,
@@ -232,22 +225,28 @@ mod tests {
             start: crate::net::time::gettime(),
         };
         let mut cli = create(libc::SOCK_STREAM).unwrap();
-        assert_eq!(sock::connect(cli, &addr, &tm), DONE);
+        assert_eq!(sock::connect(cli, &addr, &tm), Ok(()));
         assert_eq!(path_of(&sockname(cli).unwrap()), b"");
         let mut acc = sock::accept(srv, &tm).unwrap();
-        assert_eq!(StreamIo(cli).send(b"hi", &mut tm), (2, DONE));
+        assert_eq!(StreamIo(cli).send(b"hi", &mut tm), (2, Ok(())));
         let mut b = [0u8; 8];
-        assert_eq!(StreamIo(acc).recv(&mut b, &mut tm), (2, DONE));
+        assert_eq!(StreamIo(acc).recv(&mut b, &mut tm), (2, Ok(())));
         let mut zero = Timeout {
             block: 0.0,
             total: -1.0,
             start: 0.0,
         };
-        assert_eq!(StreamIo(acc).recv(&mut b, &mut zero), (0, TIMEOUT));
+        assert_eq!(
+            StreamIo(acc).recv(&mut b, &mut zero),
+            (0, Err(Code::Timeout))
+        );
         for fd in [&mut cli, &mut acc, &mut srv] {
             sock::destroy(fd);
         }
-        assert_eq!(StreamIo(INVALID).send(b"x", &mut tm), (0, CLOSED));
+        assert_eq!(
+            StreamIo(INVALID).send(b"x", &mut tm),
+            (0, Err(Code::Closed))
+        );
         let _ = std::fs::remove_file(path.to_str().unwrap());
     }
 
@@ -256,19 +255,22 @@ mod tests {
         let path = tmp_path("d");
         let addr = address(&path).unwrap();
         let mut r = create(libc::SOCK_DGRAM).unwrap();
-        assert_eq!(sock::bind(r, &addr), DONE);
+        assert_eq!(sock::bind(r, &addr), Ok(()));
         let mut s = create(libc::SOCK_DGRAM).unwrap();
         let tm = Timeout::default();
-        assert_eq!(send(s, b"abc", Some(&addr), &tm), (3, DONE));
+        assert_eq!(send(s, b"abc", Some(&addr), &tm), Ok(3));
         let mut from = SockAddr::empty();
         let mut b = [0u8; 8];
         assert_eq!(
             crate::net::udp::recv(r, &mut b, Some(&mut from), &tm),
-            (3, DONE)
+            Ok(3)
         );
         assert_eq!(path_of(&from), b"");
         let gone = address(c"/nonexistent/x").unwrap();
-        assert_eq!(send(s, b"x", Some(&gone), &tm), (0, libc::ENOENT));
+        assert_eq!(
+            send(s, b"x", Some(&gone), &tm),
+            Err(Code::Errno(libc::ENOENT))
+        );
         sock::destroy(&mut s);
         sock::destroy(&mut r);
         let _ = std::fs::remove_file(path.to_str().unwrap());
@@ -276,12 +278,18 @@ mod tests {
 
     #[test]
     fn device() {
-        assert_eq!(open_device(c"/nonexistent"), Err(libc::ENOENT));
+        assert_eq!(open_device(c"/nonexistent"), Err(Code::Errno(libc::ENOENT)));
         let mut fd = open_device(c"/dev/null").unwrap();
         let mut tm = Timeout::default();
-        assert_eq!(DevIo(fd).send(b"abc", &mut tm), (3, DONE));
-        assert_eq!(DevIo(fd).recv(&mut [0u8; 4], &mut tm), (0, CLOSED));
+        assert_eq!(DevIo(fd).send(b"abc", &mut tm), (3, Ok(())));
+        assert_eq!(
+            DevIo(fd).recv(&mut [0u8; 4], &mut tm),
+            (0, Err(Code::Closed))
+        );
         sock::destroy(&mut fd);
-        assert_eq!(DevIo(INVALID).recv(&mut [0u8; 4], &mut tm), (0, CLOSED));
+        assert_eq!(
+            DevIo(INVALID).recv(&mut [0u8; 4], &mut tm),
+            (0, Err(Code::Closed))
+        );
     }
 }

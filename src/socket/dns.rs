@@ -5,7 +5,7 @@
 //! `ManuallyDrop`, so no destructor is pending while the Lua API may raise
 //! (a memory error there leaks the list instead of skipping its drop).
 use crate::lua::State;
-use crate::net::errors::{gai_mapped, host_strerror, socket_strerror, ErrText};
+use crate::net::errors::{Code, ErrText};
 use crate::net::resolve::{self, Hints, HostEnt, NI_MAXHOST, NI_MAXSERV};
 use std::mem::ManuallyDrop;
 use std::os::raw::c_int;
@@ -54,7 +54,7 @@ fn push_resolved(l: State, h: &HostEnt) {
 fn gethost(l: State, want_ip: bool) -> c_int {
     let name = l.check_cstr(1);
     match l.pure(|| resolve::gethost(name)) {
-        Err(code) => fail(l, host_strerror(code)),
+        Err(code) => fail(l, code.text()),
         Ok(h) => {
             let h = ManuallyDrop::new(h);
             if want_ip {
@@ -79,7 +79,7 @@ crate::lua_fn! {
                 l.push_owned(n);
                 1
             }
-            Err(e) => fail(l, socket_strerror(e).unwrap_or(ErrText::new(b"unknown error"))),
+            Err(e) => fail(l, e.text()),
         }
     }
 }
@@ -95,20 +95,19 @@ crate::lua_fn! {
     fn getaddrinfo(l) {
         let host = l.check_cstr(1);
         let res = l.pure(|| {
-            let list = resolve::getaddrinfo(Some(host), None, STREAM_UNSPEC)
-                .map_err(|e| gai_mapped(e.code, e.errno))?;
+            let list = resolve::getaddrinfo(Some(host), None, STREAM_UNSPEC)?;
             let mut out = Vec::with_capacity(list.len());
             for ai in &list {
                 let (code, h, _) = resolve::getnameinfo(&ai.addr, NI_MAXHOST, 0, libc::NI_NUMERICHOST);
                 if code != 0 {
-                    return Err(gai_mapped(code, crate::net::sock::errno()));
+                    return Err(Code::Gai { code, errno: crate::net::sock::errno() });
                 }
                 out.push((ai.family, h.as_bytes().to_vec()));
             }
-            Ok::<_, Option<ErrText>>(out)
+            Ok::<_, Code>(out)
         });
         match res {
-            Err(e) => fail(l, e.unwrap_or(ErrText::new(b"unknown error"))),
+            Err(e) => fail(l, e.text()),
             Ok(list) => {
                 let list = ManuallyDrop::new(list);
                 l.new_table(0, 0);
@@ -144,7 +143,7 @@ crate::lua_fn! {
             l.error_msg(c"host and serv cannot be both nil");
         }
         let res = l.pure(|| {
-            let list = resolve::getaddrinfo(host, serv, STREAM_UNSPEC).map_err(|e| gai_mapped(e.code, e.errno))?;
+            let list = resolve::getaddrinfo(host, serv, STREAM_UNSPEC)?;
             let mut names = Vec::new();
             let mut last_serv = Vec::new();
             for ai in &list {
@@ -156,10 +155,10 @@ crate::lua_fn! {
                 }
                 last_serv = s.as_bytes().to_vec();
             }
-            Ok::<_, Option<ErrText>>((names, last_serv))
+            Ok::<_, Code>((names, last_serv))
         });
         match res {
-            Err(e) => fail(l, e.unwrap_or(ErrText::new(b"unknown error"))),
+            Err(e) => fail(l, e.text()),
             Ok(r) => {
                 let r = ManuallyDrop::new(r);
                 l.new_table(0, 0);

@@ -4,7 +4,7 @@
 use super::class::{self, check_any, Family};
 use crate::lua::{LuaType, State};
 use crate::net::cast::{c_int, c_ushort};
-use crate::net::errors::socket_strerror;
+use crate::net::errors::Code;
 use crate::net::options::{self, Kind, Opt, SetValue, Value};
 use crate::net::sock::Fd;
 use std::os::raw::c_int;
@@ -79,9 +79,9 @@ pub fn getoption(l: State, table: &'static [Opt], fd: Fd) -> c_int {
         }
         Some(Value::Error(e)) => {
             // no pending error pushes a lone nil (pushstring of NULL)
-            match socket_strerror(e) {
-                Some(t) => l.push_bytes(&t),
-                None => l.push_nil(),
+            match Code::from_int(e) {
+                Ok(()) => l.push_nil(),
+                Err(c) => l.push_bytes(&c.text()),
             }
             1
         }

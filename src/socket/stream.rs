@@ -8,7 +8,6 @@ use crate::net::buffer::{
 };
 use crate::net::cast::{c_long, c_size};
 use crate::net::cbuffer::CBuffer;
-use crate::net::errors::DONE;
 use crate::net::sink::Sink;
 use crate::net::sock::{self, Fd};
 use crate::net::time::gettime;
@@ -174,7 +173,7 @@ pub fn receive_on<B: Buffered, I: Io>(
     };
     let err = match fast {
         Fast::Area(off, len, err) => {
-            let text = (err != DONE).then(|| io.error(err));
+            let text = err.err().map(|e| io.error(e));
             l.push_bytes(st.area_slice(off, len));
             text
         }
@@ -188,7 +187,7 @@ pub fn receive_on<B: Buffered, I: Io>(
                 out.release();
                 l.raise_oom()
             };
-            let text = (err != DONE).then(|| io.error(err));
+            let text = err.err().map(|e| io.error(e));
             l.push_hostbuf(&mut out);
             text
         }
@@ -215,8 +214,8 @@ pub fn send_on<I: Io>(l: State<'_>, stats: &mut Stats, tm: &mut Timeout, io: &mu
     let end = c_long(l.opt_number(4, -1.0));
     l.pure(|| tm.mark_start());
     let (last, err) = l.pure(|| buffer::send(stats, io, tm, data, start, end));
-    if err != DONE {
-        let t = io.error(err);
+    if let Err(e) = err {
+        let t = io.error(e);
         l.push_nil();
         push_err(l, t);
         l.push_number(last as f64);
