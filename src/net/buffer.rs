@@ -15,6 +15,7 @@
 //! buffered (and `dirty()`) as in the C core.
 use super::errors::{Code, ErrText, Result};
 use super::sink::{Oom, Sink};
+use super::sock;
 use super::timeout::Timeout;
 
 /// `BUF_SIZE`: the read buffer and the C core's read step.
@@ -64,23 +65,28 @@ impl IoErr {
     }
 }
 
-/// The [`Moved`] of a call that moves bytes or fails, never both.
-pub fn moved(r: Result<usize>) -> Moved {
+/// The [`Moved`] of a send that moves bytes or fails, never both.
+pub fn sent(r: Result<usize>) -> Moved {
     match r {
         Ok(n) => (n, Ok(())),
         Err(e) => (0, Err(e)),
     }
 }
 
+/// The [`Moved`] of a stream read: its end reads as `Closed`.
+pub fn received(r: Result<usize>) -> Moved {
+    sent(r.and_then(|n| if n == 0 { Err(Code::Closed) } else { Ok(n) }))
+}
+
 /// A socket descriptor as a transport (`socket_send`/`socket_recv`).
-pub struct FdIo(pub super::sock::Fd);
+pub struct FdIo(pub sock::Fd);
 
 impl Io for FdIo {
     fn recv(&mut self, buf: &mut [u8], tm: &mut Timeout) -> Moved {
-        moved(super::sock::recv(self.0, buf, tm))
+        received(sock::recv(self.0, buf, 0, tm))
     }
     fn send(&mut self, data: &[u8], tm: &mut Timeout) -> Moved {
-        moved(super::sock::send(self.0, data, tm))
+        sent(sock::send(self.0, data, None, sock::NOSIGNAL, tm))
     }
 }
 

@@ -6,9 +6,14 @@
 //! with poll(2) and a [`Timeout`].
 use super::errors::{Code, Result};
 use super::timeout::Timeout;
+use std::io;
 
 pub type Fd = i32;
 pub const INVALID: Fd = -1;
+
+/// The flags of socket.core's sends: SIGPIPE is ignored anyway, this also
+/// covers hosts that re-enable it (the unix modules send with 0, as theirs).
+pub const NOSIGNAL: i32 = libc::MSG_NOSIGNAL;
 
 /// What to wait for (`WAITFD_R`, `WAITFD_W`, `WAITFD_C`).
 pub const WAIT_R: i16 = libc::POLLIN;
@@ -205,13 +210,50 @@ pub fn connect(fd: Fd, addr: &SockAddr, tm: &Timeout) -> Result<()> {
     }
 }
 
-/// `socket_accept`: the new descriptor (non-blocking) or an error code.
-/// ECONNABORTED and EINTR are retried.
-pub fn accept(fd: Fd, tm: &Timeout) -> Result<Fd> {
+/// The C core's I/O loop, written once for usocket.c's accept, send, recv,
+/// sendto, recvfrom and serial's write and read: calls `op` until it
+/// succeeds. EINTR calls again; EAGAIN waits for `events` within `tm` (a
+/// zero timeout fails at once) and calls again. A write (`events` =
+/// [`WAIT_W`]) also calls again on EPROTOTYPE and reads EPIPE as `Closed`. A
+/// closed object (`INVALID`) is `Closed` without a call.
+pub fn retry<T>(
+    fd: Fd,
+    events: i16,
+    tm: &Timeout,
+    mut op: impl FnMut() -> io::Result<T>,
+) -> Result<T> {
     if fd == INVALID {
         return Err(Code::Closed);
     }
+    let write = events == WAIT_W;
     loop {
+        let e = match op() {
+            Ok(v) => return Ok(v),
+            Err(e) => e.raw_os_error().unwrap_or(0),
+        };
+        match e {
+            libc::EINTR => {}
+            libc::EPROTOTYPE if write => {}
+            libc::EPIPE if write => return Err(Code::Closed),
+            libc::EAGAIN => wait(fd, events, tm)?,
+            e => return Err(Code::errno(e)),
+        }
+    }
+}
+
+/// std's `cvt`: a system call's count, or its errno.
+pub fn cvt(r: isize) -> io::Result<usize> {
+    if r < 0 {
+        Err(io::Error::last_os_error())
+    } else {
+        Ok(r as usize)
+    }
+}
+
+/// `socket_accept`: the new descriptor, non-blocking. A connection aborted
+/// before it was taken is waited out like EAGAIN, as the C core does.
+pub fn accept(fd: Fd, tm: &Timeout) -> Result<Fd> {
+    retry(fd, WAIT_R, tm, || {
         let mut addr = SockAddr::empty();
         let mut len = std::mem::size_of::<libc::sockaddr_storage>() as libc::socklen_t;
         // SAFETY: addr/len describe a writable sockaddr_storage.
@@ -223,76 +265,57 @@ pub fn accept(fd: Fd, tm: &Timeout) -> Result<Fd> {
                 libc::SOCK_NONBLOCK,
             )
         };
-        if c >= 0 {
-            return Ok(c);
+        match cvt(c as isize) {
+            Err(e) if e.raw_os_error() == Some(libc::ECONNABORTED) => {
+                Err(io::Error::from_raw_os_error(libc::EAGAIN))
+            }
+            r => r.map(|c| c as Fd),
         }
-        let e = errno();
-        if e == libc::EINTR {
-            continue;
-        }
-        if e != libc::EAGAIN && e != libc::ECONNABORTED {
-            return Err(Code::errno(e));
-        }
-        wait(fd, WAIT_R, tm)?;
-    }
+    })
 }
 
-/// `socket_send`: one successful send(2) of as much as the kernel takes.
-pub fn send(fd: Fd, data: &[u8], tm: &Timeout) -> Result<usize> {
-    if fd == INVALID {
-        return Err(Code::Closed);
-    }
-    loop {
-        // SAFETY: data is a valid slice. MSG_NOSIGNAL: SIGPIPE is ignored
-        // anyway; this also covers hosts that re-enable it.
-        let put = unsafe {
-            libc::send(
+/// `socket_send` / `socket_sendto`: one successful send(2) (sendto(2) with
+/// an address) of as much as the kernel takes.
+pub fn send(fd: Fd, data: &[u8], to: Option<&SockAddr>, flags: i32, tm: &Timeout) -> Result<usize> {
+    let ptr = data.as_ptr() as *const libc::c_void;
+    retry(fd, WAIT_W, tm, || {
+        cvt(match to {
+            // SAFETY: data and the address are valid for their lengths.
+            Some(a) => unsafe { libc::sendto(fd, ptr, data.len(), flags, a.as_ptr(), a.len) },
+            // SAFETY: data is valid for its length.
+            None => unsafe { libc::send(fd, ptr, data.len(), flags) },
+        })
+    })
+}
+
+/// `socket_recv`: one successful recv(2) into `buf` with `flags`; 0 is the
+/// end of a stream (the transports' `Closed`) or an empty datagram.
+pub fn recv(fd: Fd, buf: &mut [u8], flags: i32, tm: &Timeout) -> Result<usize> {
+    retry(fd, WAIT_R, tm, || {
+        // SAFETY: buf is writable for its length.
+        cvt(unsafe { libc::recv(fd, buf.as_mut_ptr() as *mut libc::c_void, buf.len(), flags) })
+    })
+}
+
+/// `socket_recvfrom`: one datagram into `buf` and its sender.
+pub fn recv_from(fd: Fd, buf: &mut [u8], tm: &Timeout) -> Result<(usize, SockAddr)> {
+    let mut from = SockAddr::empty();
+    let n = retry(fd, WAIT_R, tm, || {
+        from.len = std::mem::size_of::<libc::sockaddr_storage>() as libc::socklen_t;
+        // SAFETY: buf is writable for its length; the address storage and its
+        // length describe a writable sockaddr_storage.
+        cvt(unsafe {
+            libc::recvfrom(
                 fd,
-                data.as_ptr() as *const libc::c_void,
-                data.len(),
-                libc::MSG_NOSIGNAL,
+                buf.as_mut_ptr() as *mut libc::c_void,
+                buf.len(),
+                0,
+                &mut from.storage as *mut _ as *mut libc::sockaddr,
+                &mut from.len,
             )
-        };
-        if put >= 0 {
-            return Ok(put as usize);
-        }
-        let e = errno();
-        if e == libc::EPIPE {
-            return Err(Code::Closed);
-        }
-        if e == libc::EPROTOTYPE || e == libc::EINTR {
-            continue;
-        }
-        if e != libc::EAGAIN {
-            return Err(Code::errno(e));
-        }
-        wait(fd, WAIT_W, tm)?;
-    }
-}
-
-/// `socket_recv`: one successful recv(2) into `buf` (EOF = `Closed`).
-pub fn recv(fd: Fd, buf: &mut [u8], tm: &Timeout) -> Result<usize> {
-    if fd == INVALID {
-        return Err(Code::Closed);
-    }
-    loop {
-        // SAFETY: buf is a valid writable slice.
-        let got = unsafe { libc::recv(fd, buf.as_mut_ptr() as *mut libc::c_void, buf.len(), 0) };
-        if got > 0 {
-            return Ok(got as usize);
-        }
-        if got == 0 {
-            return Err(Code::Closed);
-        }
-        let e = errno();
-        if e == libc::EINTR {
-            continue;
-        }
-        if e != libc::EAGAIN {
-            return Err(Code::errno(e));
-        }
-        wait(fd, WAIT_R, tm)?;
-    }
+        })
+    })?;
+    Ok((n, from))
 }
 
 /// getsockname(2) / getpeername(2).
@@ -363,9 +386,43 @@ mod tests {
     #[test]
     fn invalid_fd_is_closed() {
         let tm = Timeout::default();
-        assert_eq!(send(INVALID, b"x", &tm), Err(Code::Closed));
-        assert_eq!(recv(INVALID, &mut [0u8; 4], &tm), Err(Code::Closed));
+        assert_eq!(send(INVALID, b"x", None, 0, &tm), Err(Code::Closed));
+        assert_eq!(recv(INVALID, &mut [0u8; 4], 0, &tm), Err(Code::Closed));
         assert_eq!(accept(INVALID, &tm), Err(Code::Closed));
+    }
+
+    #[test]
+    fn retry_policy() {
+        let zero = Timeout {
+            block: 0.0,
+            total: -1.0,
+            start: 0.0,
+        };
+        let err = |e| move || Err::<(), _>(io::Error::from_raw_os_error(e));
+        // a write's EPIPE is the peer gone; a read's stays its errno
+        assert_eq!(retry(0, WAIT_W, &zero, err(libc::EPIPE)), Err(Code::Closed));
+        assert_eq!(
+            retry(0, WAIT_R, &zero, err(libc::EPIPE)),
+            Err(Code::Errno(libc::EPIPE))
+        );
+        assert_eq!(
+            retry(0, WAIT_R, &zero, err(libc::EAGAIN)),
+            Err(Code::Timeout)
+        );
+        // EINTR (and a write's EPROTOTYPE) call again
+        for (events, e) in [(WAIT_R, libc::EINTR), (WAIT_W, libc::EPROTOTYPE)] {
+            let mut calls = 0;
+            let r = retry(0, events, &zero, || {
+                calls += 1;
+                if calls < 3 {
+                    Err(io::Error::from_raw_os_error(e))
+                } else {
+                    Ok(calls)
+                }
+            });
+            assert_eq!(r, Ok(3));
+        }
+        assert_eq!(retry(INVALID, WAIT_R, &zero, || Ok(1)), Err(Code::Closed));
     }
 
     #[test]

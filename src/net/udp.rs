@@ -1,10 +1,9 @@
-//! Datagram system calls of the C core's usocket.c (`socket_sendto`,
-//! `socket_recv`, `socket_recvfrom`) plus the pieces of udp.c that need no
-//! Lua: the receive buffer policy, `setpeername("*")` and the numeric
-//! sendto address.
+//! The pieces of udp.c that need no Lua: the receive buffer policy,
+//! `setpeername("*")` and the numeric sendto address (the datagram system
+//! calls are [`super::sock`]'s).
 use super::errors::{Code, Result};
 use super::resolve::{getaddrinfo, Hints};
-use super::sock::{self, Fd, SockAddr, INVALID, WAIT_R, WAIT_W};
+use super::sock::{self, Fd, SockAddr};
 use super::timeout::Timeout;
 use std::ffi::CStr;
 
@@ -16,99 +15,6 @@ pub const DATAGRAMSIZE: usize = 8192;
 /// big the pending datagram is: no UDP datagram (IPv4 or IPv6) is larger.
 pub const DGRAM_CAP: usize = 65536;
 
-/// `socket_sendto`: one datagram to `addr`; EPIPE reads as `Closed` (which
-/// udp.c words `refused`).
-pub fn sendto(fd: Fd, data: &[u8], addr: &SockAddr, tm: &Timeout) -> Result<usize> {
-    if fd == INVALID {
-        return Err(Code::Closed);
-    }
-    loop {
-        // SAFETY: data and addr are valid for their lengths.
-        let put = unsafe {
-            libc::sendto(
-                fd,
-                data.as_ptr() as *const libc::c_void,
-                data.len(),
-                libc::MSG_NOSIGNAL,
-                addr.as_ptr(),
-                addr.len,
-            )
-        };
-        if put >= 0 {
-            return Ok(put as usize);
-        }
-        let e = sock::errno();
-        if e == libc::EPIPE {
-            return Err(Code::Closed);
-        }
-        if e == libc::EPROTOTYPE || e == libc::EINTR {
-            continue;
-        }
-        if e != libc::EAGAIN {
-            return Err(Code::errno(e));
-        }
-        sock::wait(fd, WAIT_W, tm)?;
-    }
-}
-
-/// One `recvfrom(2)` call (`from` = None: plain recv).
-fn recv_once(fd: Fd, buf: &mut [u8], flags: i32, from: Option<&mut SockAddr>) -> isize {
-    match from {
-        // SAFETY: buf is writable for its length; the address storage and its
-        // length describe a writable sockaddr_storage.
-        Some(a) => unsafe {
-            a.len = std::mem::size_of::<libc::sockaddr_storage>() as libc::socklen_t;
-            libc::recvfrom(
-                fd,
-                buf.as_mut_ptr() as *mut libc::c_void,
-                buf.len(),
-                flags,
-                &mut a.storage as *mut _ as *mut libc::sockaddr,
-                &mut a.len,
-            )
-        },
-        // SAFETY: buf is writable for its length.
-        None => unsafe { libc::recv(fd, buf.as_mut_ptr() as *mut libc::c_void, buf.len(), flags) },
-    }
-}
-
-/// `socket_recv` / `socket_recvfrom` with `flags`: waits (within `tm`) until
-/// a datagram is there. A zero-byte result is `Closed`, as in the C core
-/// (udp.c treats it as an empty datagram).
-fn recv_flags(
-    fd: Fd,
-    buf: &mut [u8],
-    flags: i32,
-    mut from: Option<&mut SockAddr>,
-    tm: &Timeout,
-) -> Result<usize> {
-    if fd == INVALID {
-        return Err(Code::Closed);
-    }
-    loop {
-        let got = recv_once(fd, buf, flags, from.as_deref_mut());
-        if got > 0 {
-            return Ok(got as usize);
-        }
-        if got == 0 {
-            return Err(Code::Closed);
-        }
-        let e = sock::errno();
-        if e == libc::EINTR {
-            continue;
-        }
-        if e != libc::EAGAIN {
-            return Err(Code::errno(e));
-        }
-        sock::wait(fd, WAIT_R, tm)?;
-    }
-}
-
-/// `socket_recv` / `socket_recvfrom` into `buf` (see [`recv_flags`]).
-pub fn recv(fd: Fd, buf: &mut [u8], from: Option<&mut SockAddr>, tm: &Timeout) -> Result<usize> {
-    recv_flags(fd, buf, 0, from, tm)
-}
-
 /// How many bytes of buffer a receive of `wanted` bytes needs. Up to
 /// [`DGRAM_CAP`] that is `wanted` itself; beyond it the pending datagram is
 /// measured first (waiting within `tm`, `MSG_PEEK|MSG_TRUNC` reports its
@@ -118,12 +24,11 @@ pub fn buffer_size(fd: Fd, wanted: usize, tm: &Timeout) -> Result<usize> {
     if wanted <= DGRAM_CAP {
         return Ok(wanted);
     }
-    let mut none = [0u8; 0];
-    match recv_flags(fd, &mut none, libc::MSG_PEEK | libc::MSG_TRUNC, None, tm) {
+    match sock::recv(fd, &mut [], libc::MSG_PEEK | libc::MSG_TRUNC, tm) {
         // a datagram (or, on a stream descriptor installed with setfd, data)
-        Ok(n) => Ok(wanted.min(n.max(DGRAM_CAP))),
+        Ok(n) if n > 0 => Ok(wanted.min(n.max(DGRAM_CAP))),
         // an empty datagram, EOF, or a closed object: the real call says so
-        Err(Code::Closed) => Ok(DGRAM_CAP.min(wanted)),
+        Ok(_) | Err(Code::Closed) => Ok(DGRAM_CAP.min(wanted)),
         Err(e) => Err(e),
     }
 }

@@ -7,10 +7,10 @@
 //! so a stream write to a vanished peer raises SIGPIPE exactly as it does
 //! with the C modules (harmless once `socket.core` is loaded, which ignores
 //! it process-wide).
-use super::buffer::{moved, Io, Moved};
+use super::buffer::{received, sent, Io, Moved};
 use super::errors::{Code, Result};
 use super::options::{Kind, Opt};
-use super::sock::{self, Fd, SockAddr, INVALID, WAIT_R, WAIT_W};
+use super::sock::{self, Fd, SockAddr, WAIT_R, WAIT_W};
 use super::timeout::Timeout;
 use std::ffi::CStr;
 
@@ -59,95 +59,36 @@ pub fn sockname(fd: Fd) -> Result<SockAddr> {
     sock::name(fd, false)
 }
 
-/// `socket_send` / `socket_sendto` of usocket.c: one successful call moving
-/// as much as the kernel takes, flags 0; EPIPE reads as `Closed`.
-pub fn send(fd: Fd, data: &[u8], to: Option<&SockAddr>, tm: &Timeout) -> Result<usize> {
-    if fd == INVALID {
-        return Err(Code::Closed);
-    }
-    let ptr = data.as_ptr() as *const libc::c_void;
-    loop {
-        let put = match to {
-            // SAFETY: data and the address are valid for their lengths.
-            Some(a) => unsafe { libc::sendto(fd, ptr, data.len(), 0, a.as_ptr(), a.len) },
-            // SAFETY: data is valid for its length.
-            None => unsafe { libc::send(fd, ptr, data.len(), 0) },
-        };
-        if put >= 0 {
-            return Ok(put as usize);
-        }
-        match sock::errno() {
-            libc::EPIPE => return Err(Code::Closed),
-            libc::EPROTOTYPE | libc::EINTR => continue,
-            libc::EAGAIN => {}
-            e => return Err(Code::errno(e)),
-        }
-        sock::wait(fd, WAIT_W, tm)?;
-    }
-}
-
 /// A unix stream socket as a buffered transport.
 pub struct StreamIo(pub Fd);
 
 impl Io for StreamIo {
     fn recv(&mut self, buf: &mut [u8], tm: &mut Timeout) -> Moved {
-        moved(sock::recv(self.0, buf, tm))
+        received(sock::recv(self.0, buf, 0, tm))
     }
     fn send(&mut self, data: &[u8], tm: &mut Timeout) -> Moved {
-        moved(send(self.0, data, None, tm))
+        sent(sock::send(self.0, data, None, 0, tm))
     }
 }
 
 /// A device as a buffered transport: `socket_read` / `socket_write`, the
-/// read(2)/write(2) twins of recv/send (EOF is `CLOSED`).
+/// read(2)/write(2) twins of recv/send (raw libc: a device is no socket).
 pub struct DevIo(pub Fd);
 
 impl Io for DevIo {
     fn recv(&mut self, buf: &mut [u8], tm: &mut Timeout) -> Moved {
-        if self.0 == INVALID {
-            return (0, Err(Code::Closed));
-        }
-        loop {
+        let (fd, p) = (self.0, buf.as_mut_ptr() as *mut libc::c_void);
+        received(sock::retry(fd, WAIT_R, tm, || {
             // SAFETY: buf is writable for its length.
-            let got =
-                unsafe { libc::read(self.0, buf.as_mut_ptr() as *mut libc::c_void, buf.len()) };
-            if got > 0 {
-                return (got as usize, Ok(()));
-            }
-            if got == 0 {
-                return (0, Err(Code::Closed));
-            }
-            match sock::errno() {
-                libc::EINTR => continue,
-                libc::EAGAIN => {}
-                e => return (0, Err(Code::errno(e))),
-            }
-            if let Err(e) = sock::wait(self.0, WAIT_R, tm) {
-                return (0, Err(e));
-            }
-        }
+            sock::cvt(unsafe { libc::read(fd, p, buf.len()) })
+        }))
     }
     fn send(&mut self, data: &[u8], tm: &mut Timeout) -> Moved {
-        if self.0 == INVALID {
-            return (0, Err(Code::Closed));
-        }
-        loop {
-            // SAFETY: data is valid for its length.
-            let put =
-                unsafe { libc::write(self.0, data.as_ptr() as *const libc::c_void, data.len()) };
-            if put >= 0 {
-                return (put as usize, Ok(()));
-            }
-            match sock::errno() {
-                libc::EPIPE => return (0, Err(Code::Closed)),
-                libc::EPROTOTYPE | libc::EINTR => continue,
-                libc::EAGAIN => {}
-                e => return (0, Err(Code::errno(e))),
-            }
-            if let Err(e) = sock::wait(self.0, WAIT_W, tm) {
-                return (0, Err(e));
-            }
-        }
+        let (fd, p) = (self.0, data.as_ptr() as *const libc::c_void);
+        sent(sock::retry(fd, WAIT_W, tm, || {
+            // SAFETY: data is readable for its length.
+            sock::cvt(unsafe { libc::write(fd, p, data.len()) })
+        }))
     }
 }
 
@@ -190,6 +131,7 @@ pub const DGRAM_SET: &[Opt] = &[opt("reuseaddr", Kind::Bool, libc::SO_REUSEADDR)
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::net::sock::INVALID;
 
     fn tmp_path(tag: &str) -> std::ffi::CString {
         let p = std::env::temp_dir().join(format!("lsrs-unix-{}-{tag}", std::process::id()));
@@ -258,17 +200,14 @@ mod tests {
         assert_eq!(sock::bind(r, &addr), Ok(()));
         let mut s = create(libc::SOCK_DGRAM).unwrap();
         let tm = Timeout::default();
-        assert_eq!(send(s, b"abc", Some(&addr), &tm), Ok(3));
-        let mut from = SockAddr::empty();
+        assert_eq!(sock::send(s, b"abc", Some(&addr), 0, &tm), Ok(3));
         let mut b = [0u8; 8];
-        assert_eq!(
-            crate::net::udp::recv(r, &mut b, Some(&mut from), &tm),
-            Ok(3)
-        );
+        let (n, from) = sock::recv_from(r, &mut b, &tm).unwrap();
+        assert_eq!(n, 3);
         assert_eq!(path_of(&from), b"");
         let gone = address(c"/nonexistent/x").unwrap();
         assert_eq!(
-            send(s, b"x", Some(&gone), &tm),
+            sock::send(s, b"x", Some(&gone), 0, &tm),
             Err(Code::Errno(libc::ENOENT))
         );
         sock::destroy(&mut s);

@@ -6,7 +6,7 @@ use crate::lua::{Pushed, State};
 use crate::net::cast::c_size;
 use crate::net::errors::{self, Code, ErrText};
 use crate::net::sink::Sink;
-use crate::net::sock::{Fd, SockAddr};
+use crate::net::sock::{self, Fd, SockAddr};
 use crate::net::timeout::Timeout;
 use crate::net::udp::{self as nudp, DATAGRAMSIZE};
 use crate::socket::class::{check, check_any, Family};
@@ -117,16 +117,18 @@ fn recv_into<F: Datagram>(
     with_from: bool,
     tm: &Timeout,
 ) -> Result<(usize, Option<F::Sender>), Fail> {
-    let mut from = SockAddr::empty();
-    let n = match nudp::recv(fd, buf, with_from.then_some(&mut from), tm) {
-        Ok(n) => n,
-        Err(Code::Closed) => 0,
+    let r = if with_from {
+        sock::recv_from(fd, buf, tm).map(|(n, a)| (n, Some(a)))
+    } else {
+        sock::recv(fd, buf, 0, tm).map(|n| (n, None))
+    };
+    let (n, from) = match r {
+        Ok(v) => v,
+        // an fd-less object: nothing received, the address never filled
+        Err(Code::Closed) => (0, with_from.then(SockAddr::empty)),
         Err(e) => return Err(e.into()),
     };
-    if !with_from {
-        return Ok((n, None));
-    }
-    Ok((n, Some(F::sender(&mut from)?)))
+    Ok((n, from.map(|mut a| F::sender(&mut a)).transpose()?))
 }
 
 /// Pushes the data and the sender, if asked for.

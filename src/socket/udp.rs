@@ -79,7 +79,7 @@ impl Datagram for Udp {
         2
     }
     fn send(fd: Fd, data: &[u8], tm: &Timeout) -> errors::Result<usize> {
-        sock::send(fd, data, tm)
+        sock::send(fd, data, None, sock::NOSIGNAL, tm)
     }
 }
 
@@ -191,7 +191,7 @@ crate::lua_fn! {
                 udp.family = family;
             }
             udp.tm.mark_start();
-            nudp::sendto(udp.fd, data, &addr, &udp.tm)
+            sock::send(udp.fd, data, Some(&addr), sock::NOSIGNAL, &udp.tm)
         });
         dgram::sent(r)
     }

@@ -5,7 +5,7 @@ use super::attach;
 use crate::lua::{One, Pushed, State};
 use crate::net::errors::{self, ErrText};
 use crate::net::options::Opt;
-use crate::net::sock::{Fd, SockAddr};
+use crate::net::sock::{self, Fd, SockAddr};
 use crate::net::timeout::Timeout;
 use crate::net::unix as nunix;
 use crate::socket::class::{self, Family, Method};
@@ -53,7 +53,7 @@ impl Datagram for UnixDgram {
         1
     }
     fn send(fd: Fd, data: &[u8], tm: &Timeout) -> errors::Result<usize> {
-        nunix::send(fd, data, None, tm)
+        sock::send(fd, data, None, 0, tm)
     }
 }
 
@@ -130,7 +130,7 @@ crate::lua_fn! {
         let r = l.pure(|| {
             let to = nunix::address(path)?;
             d.tm.mark_start();
-            Some(nunix::send(d.fd, data, Some(&to), &d.tm))
+            Some(sock::send(d.fd, data, Some(&to), 0, &d.tm))
         });
         match r {
             Some(r) => dgram::sent(r),
