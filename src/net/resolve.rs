@@ -14,7 +14,7 @@ pub struct Hints {
 }
 
 /// One resolved address.
-#[derive(Clone, Copy)]
+#[derive(Clone)]
 pub struct AddrEntry {
     pub family: i32,
     pub socktype: i32,
@@ -61,13 +61,29 @@ pub fn getaddrinfo(host: Option<&CStr>, serv: Option<&CStr>, hints: Hints) -> Re
             socktype: ai.ai_socktype,
             protocol: ai.ai_protocol,
             // SAFETY: ai_addr points to ai_addrlen bytes.
-            addr: unsafe { SockAddr::from_raw(ai.ai_addr, ai.ai_addrlen) },
+            addr: unsafe { copy_addr(ai.ai_addr, ai.ai_addrlen) },
         });
         it = ai.ai_next;
     }
     // SAFETY: res came from getaddrinfo and is not used after this.
     unsafe { libc::freeaddrinfo(res) };
     Ok(out)
+}
+
+/// A socket address libc hands out, copied (capped at the storage size).
+///
+/// # Safety
+/// `p` must point to `len` readable bytes of a socket address.
+unsafe fn copy_addr(p: *const libc::sockaddr, len: libc::socklen_t) -> SockAddr {
+    // SAFETY: sockaddr_storage is plain data; all-zero is valid.
+    let mut storage: libc::sockaddr_storage = unsafe { std::mem::zeroed() };
+    let n = (len as usize).min(std::mem::size_of::<libc::sockaddr_storage>());
+    // SAFETY: `p` has `n` readable bytes (the caller's word); the storage has
+    // room for them, and then holds the address of that length.
+    unsafe {
+        std::ptr::copy_nonoverlapping(p as *const u8, &mut storage as *mut _ as *mut u8, n);
+        SockAddr::new(storage, n as libc::socklen_t)
+    }
 }
 
 /// NI_MAXHOST / NI_MAXSERV of glibc.
@@ -93,7 +109,7 @@ pub fn getnameinfo(
     let code = unsafe {
         libc::getnameinfo(
             addr.as_ptr(),
-            addr.len,
+            addr.len(),
             host.buf.as_mut_ptr() as *mut libc::c_char,
             hc as libc::socklen_t,
             serv.buf.as_mut_ptr() as *mut libc::c_char,

@@ -1,12 +1,19 @@
-//! Thin system-call wrappers over a raw descriptor (the C core's usocket.c).
+//! System calls over a raw descriptor (the C core's usocket.c), made through
+//! socket2 where it makes the same calls.
 //!
 //! Descriptors are plain `i32` (`INVALID` = -1) so that Lua objects can hold
-//! them without destructors; each function borrows the fd for one call.
-//! Failures are [`Code`]s. Every descriptor is kept non-blocking; "blocking" is emulated
-//! with poll(2) and a [`Timeout`].
+//! them without destructors; each call borrows the fd as a socket2
+//! [`Socket`] ([`with`]). Failures are [`Code`]s. Every descriptor is kept
+//! non-blocking; "blocking" is emulated with poll(2) and a [`Timeout`] in
+//! the one retry loop, [`retry`].
 use super::errors::{Code, Result};
 use super::timeout::Timeout;
+pub use socket2::SockAddr;
+use socket2::{Domain, Protocol, SockRef, Socket, Type};
 use std::io;
+use std::mem::MaybeUninit;
+use std::net::Shutdown;
+use std::os::fd::{BorrowedFd, IntoRawFd};
 
 pub type Fd = i32;
 pub const INVALID: Fd = -1;
@@ -25,18 +32,52 @@ pub fn errno() -> i32 {
     std::io::Error::last_os_error().raw_os_error().unwrap_or(0)
 }
 
-/// `socket(2)` with O_NONBLOCK; IPv6 sockets get IPV6_V6ONLY = 1 (as
-/// `inet_trycreate`).
-pub fn create(family: i32, socktype: i32, protocol: i32) -> Result<Fd> {
-    // SAFETY: plain system call with integer arguments.
-    let fd = unsafe { libc::socket(family, socktype | libc::SOCK_NONBLOCK, protocol) };
+/// `fd` as a socket2 socket for one call: the userdata keeps the raw
+/// descriptor, socket2 only borrows it. A negative descriptor fails with
+/// EBADF without a call, as the call itself would.
+pub fn with<T>(fd: Fd, f: impl FnOnce(&Socket) -> io::Result<T>) -> io::Result<T> {
     if fd < 0 {
-        return Err(Code::last_os());
+        return Err(io::Error::from_raw_os_error(libc::EBADF));
     }
+    // SAFETY: `fd` is not -1 (BorrowedFd's niche). It may name no open file
+    // (`setfd` takes any number): the borrow never closes or duplicates it,
+    // it only hands it to system calls, which then fail with EBADF as the C
+    // core's calls do.
+    let fd = unsafe { BorrowedFd::borrow_raw(fd) };
+    f(&SockRef::from(&fd))
+}
+
+/// A byte buffer as socket2's receive calls take it.
+fn uninit(buf: &mut [u8]) -> &mut [MaybeUninit<u8>] {
+    // SAFETY: same layout; socket2's receive calls only let the kernel write
+    // bytes into it, never uninitialised ones (socket2's own `Read` impl
+    // makes the same cast).
+    unsafe { &mut *(buf as *mut [u8] as *mut [MaybeUninit<u8>]) }
+}
+
+/// The address the C core formats when nothing filled its storage (a
+/// receive on an object without descriptor): all zero, full length.
+pub fn no_address() -> SockAddr {
+    // SAFETY: an all-zero sockaddr_storage is valid (family AF_UNSPEC) for
+    // its whole length.
+    unsafe {
+        SockAddr::new(
+            std::mem::zeroed(),
+            std::mem::size_of::<libc::sockaddr_storage>() as libc::socklen_t,
+        )
+    }
+}
+
+/// `socket(2)` with O_NONBLOCK; IPv6 sockets get IPV6_V6ONLY = 1 (as
+/// `inet_trycreate`). `new_raw`: socket2's `Socket::new` would also set
+/// SOCK_CLOEXEC, which the C core does not.
+pub fn create(family: i32, socktype: i32, protocol: i32) -> Result<Fd> {
+    let ty = Type::from(socktype).nonblocking();
+    let s = Socket::new_raw(Domain::from(family), ty, Some(Protocol::from(protocol)))?;
     if family == libc::AF_INET6 {
-        let _ = set_int(fd, libc::IPPROTO_IPV6, libc::IPV6_V6ONLY, 1);
+        let _ = s.set_only_v6(true);
     }
-    Ok(fd)
+    Ok(s.into_raw_fd())
 }
 
 /// `socket_destroy`: closes a valid fd and marks it invalid.
@@ -48,21 +89,11 @@ pub fn destroy(fd: &mut Fd) {
     }
 }
 
-/// Sets O_NONBLOCK (used on descriptors not created by us, e.g. accepted ones
-/// on kernels without accept4 flags; harmless on others).
-pub fn set_nonblocking(fd: Fd) {
-    // SAFETY: fcntl on an integer fd; an invalid fd just fails.
-    unsafe {
-        let flags = libc::fcntl(fd, libc::F_GETFL, 0);
-        if flags >= 0 && flags & libc::O_NONBLOCK == 0 {
-            libc::fcntl(fd, libc::F_SETFL, flags | libc::O_NONBLOCK);
-        }
-    }
-}
-
 /// `socket_setblocking` / `socket_setnonblocking`: clears or sets
 /// O_NONBLOCK whatever it was (LuaSec blocks a descriptor around its
-/// handshake and hands it back).
+/// handshake and hands it back; serial makes its device non-blocking).
+/// Raw fcntl: the descriptor may be a device, and socket2 skips the
+/// F_SETFL the C core always makes.
 pub fn set_blocking(fd: Fd, blocking: bool) {
     // SAFETY: fcntl on an integer fd; an invalid fd just fails.
     unsafe {
@@ -78,67 +109,19 @@ pub fn set_blocking(fd: Fd, blocking: bool) {
     }
 }
 
-/// A socket address as returned by the resolver or the kernel.
-#[derive(Clone, Copy)]
-pub struct SockAddr {
-    pub storage: libc::sockaddr_storage,
-    pub len: libc::socklen_t,
-}
-
-impl SockAddr {
-    pub fn empty() -> SockAddr {
-        // SAFETY: sockaddr_storage is plain old data; all-zero is valid.
-        SockAddr {
-            storage: unsafe { std::mem::zeroed() },
-            len: 0,
-        }
-    }
-    /// Copies `len` bytes of a sockaddr (capped at the storage size).
-    ///
-    /// # Safety
-    /// `addr` must point to at least `len` readable bytes.
-    pub unsafe fn from_raw(addr: *const libc::sockaddr, len: libc::socklen_t) -> SockAddr {
-        let mut s = SockAddr::empty();
-        let n = (len as usize).min(std::mem::size_of::<libc::sockaddr_storage>());
-        // SAFETY: guaranteed by the caller; the destination has room for n.
-        unsafe {
-            std::ptr::copy_nonoverlapping(addr as *const u8, &mut s.storage as *mut _ as *mut u8, n)
-        };
-        s.len = n as libc::socklen_t;
-        s
-    }
-    pub fn as_ptr(&self) -> *const libc::sockaddr {
-        &self.storage as *const _ as *const libc::sockaddr
-    }
-    pub fn family(&self) -> i32 {
-        self.storage.ss_family as i32
-    }
-}
-
 /// `socket_bind`.
 pub fn bind(fd: Fd, addr: &SockAddr) -> Result<()> {
-    // SAFETY: addr points to `len` valid bytes.
-    if unsafe { libc::bind(fd, addr.as_ptr(), addr.len) } < 0 {
-        Err(Code::last_os())
-    } else {
-        Ok(())
-    }
+    Ok(with(fd, |s| s.bind(addr))?)
 }
 
 /// `socket_listen`.
 pub fn listen(fd: Fd, backlog: i32) -> Result<()> {
-    // SAFETY: integer arguments.
-    if unsafe { libc::listen(fd, backlog) } != 0 {
-        Err(Code::last_os())
-    } else {
-        Ok(())
-    }
+    Ok(with(fd, |s| s.listen(backlog))?)
 }
 
 /// `socket_shutdown`: result ignored, as the C core does.
-pub fn shutdown(fd: Fd, how: i32) {
-    // SAFETY: integer arguments.
-    unsafe { libc::shutdown(fd, how) };
+pub fn shutdown(fd: Fd, how: Shutdown) {
+    let _ = with(fd, |s| s.shutdown(how));
 }
 
 /// `socket_waitfd` with poll(2): `Timeout` at once when the block timeout
@@ -179,13 +162,10 @@ pub fn connect(fd: Fd, addr: &SockAddr, tm: &Timeout) -> Result<()> {
         return Err(Code::Closed);
     }
     let err = loop {
-        // SAFETY: addr points to `len` valid bytes.
-        if unsafe { libc::connect(fd, addr.as_ptr(), addr.len) } == 0 {
-            return Ok(());
-        }
-        let e = errno();
-        if e != libc::EINTR {
-            break e;
+        match with(fd, |s| s.connect(addr)) {
+            Ok(()) => return Ok(()),
+            Err(e) if e.raw_os_error() == Some(libc::EINTR) => {}
+            Err(e) => break e.raw_os_error().unwrap_or(0),
         }
     };
     if err != libc::EINPROGRESS && err != libc::EAGAIN {
@@ -197,15 +177,7 @@ pub fn connect(fd: Fd, addr: &SockAddr, tm: &Timeout) -> Result<()> {
     match wait(fd, WAIT_C, tm) {
         // A zero-length recv tells a completed connect (0) from a failed one
         // (errno = the connect error), as the C core does.
-        Err(Code::Closed) => {
-            let mut b = 0u8;
-            // SAFETY: a 0-byte read into a valid 1-byte buffer.
-            if unsafe { libc::recv(fd, &mut b as *mut u8 as *mut libc::c_void, 0, 0) } == 0 {
-                Ok(())
-            } else {
-                Err(Code::last_os())
-            }
-        }
+        Err(Code::Closed) => Ok(with(fd, |s| s.recv(&mut [])).map(drop)?),
         r => r,
     }
 }
@@ -250,40 +222,28 @@ pub fn cvt(r: isize) -> io::Result<usize> {
     }
 }
 
-/// `socket_accept`: the new descriptor, non-blocking. A connection aborted
-/// before it was taken is waited out like EAGAIN, as the C core does.
+/// `socket_accept`: the new descriptor, non-blocking (accept4, one call). A
+/// connection aborted before it was taken is waited out like EAGAIN, as the
+/// C core does.
 pub fn accept(fd: Fd, tm: &Timeout) -> Result<Fd> {
     retry(fd, WAIT_R, tm, || {
-        let mut addr = SockAddr::empty();
-        let mut len = std::mem::size_of::<libc::sockaddr_storage>() as libc::socklen_t;
-        // SAFETY: addr/len describe a writable sockaddr_storage.
-        let c = unsafe {
-            libc::accept4(
-                fd,
-                &mut addr.storage as *mut _ as *mut libc::sockaddr,
-                &mut len,
-                libc::SOCK_NONBLOCK,
-            )
-        };
-        match cvt(c as isize) {
+        with(fd, |s| match s.accept4(libc::SOCK_NONBLOCK) {
+            Ok((c, _)) => Ok(c.into_raw_fd()),
             Err(e) if e.raw_os_error() == Some(libc::ECONNABORTED) => {
                 Err(io::Error::from_raw_os_error(libc::EAGAIN))
             }
-            r => r.map(|c| c as Fd),
-        }
+            Err(e) => Err(e),
+        })
     })
 }
 
 /// `socket_send` / `socket_sendto`: one successful send(2) (sendto(2) with
 /// an address) of as much as the kernel takes.
 pub fn send(fd: Fd, data: &[u8], to: Option<&SockAddr>, flags: i32, tm: &Timeout) -> Result<usize> {
-    let ptr = data.as_ptr() as *const libc::c_void;
     retry(fd, WAIT_W, tm, || {
-        cvt(match to {
-            // SAFETY: data and the address are valid for their lengths.
-            Some(a) => unsafe { libc::sendto(fd, ptr, data.len(), flags, a.as_ptr(), a.len) },
-            // SAFETY: data is valid for its length.
-            None => unsafe { libc::send(fd, ptr, data.len(), flags) },
+        with(fd, |s| match to {
+            Some(a) => s.send_to_with_flags(data, a, flags),
+            None => s.send_with_flags(data, flags),
         })
     })
 }
@@ -292,50 +252,21 @@ pub fn send(fd: Fd, data: &[u8], to: Option<&SockAddr>, flags: i32, tm: &Timeout
 /// end of a stream (the transports' `Closed`) or an empty datagram.
 pub fn recv(fd: Fd, buf: &mut [u8], flags: i32, tm: &Timeout) -> Result<usize> {
     retry(fd, WAIT_R, tm, || {
-        // SAFETY: buf is writable for its length.
-        cvt(unsafe { libc::recv(fd, buf.as_mut_ptr() as *mut libc::c_void, buf.len(), flags) })
+        with(fd, |s| s.recv_with_flags(uninit(buf), flags))
     })
 }
 
 /// `socket_recvfrom`: one datagram into `buf` and its sender.
 pub fn recv_from(fd: Fd, buf: &mut [u8], tm: &Timeout) -> Result<(usize, SockAddr)> {
-    let mut from = SockAddr::empty();
-    let n = retry(fd, WAIT_R, tm, || {
-        from.len = std::mem::size_of::<libc::sockaddr_storage>() as libc::socklen_t;
-        // SAFETY: buf is writable for its length; the address storage and its
-        // length describe a writable sockaddr_storage.
-        cvt(unsafe {
-            libc::recvfrom(
-                fd,
-                buf.as_mut_ptr() as *mut libc::c_void,
-                buf.len(),
-                0,
-                &mut from.storage as *mut _ as *mut libc::sockaddr,
-                &mut from.len,
-            )
-        })
-    })?;
-    Ok((n, from))
+    retry(fd, WAIT_R, tm, || with(fd, |s| s.recv_from(uninit(buf))))
 }
 
 /// getsockname(2) / getpeername(2).
 pub fn name(fd: Fd, peer: bool) -> Result<SockAddr> {
-    let mut a = SockAddr::empty();
-    a.len = std::mem::size_of::<libc::sockaddr_storage>() as libc::socklen_t;
-    let p = &mut a.storage as *mut _ as *mut libc::sockaddr;
-    // SAFETY: p/len describe a writable sockaddr_storage.
-    let r = unsafe {
-        if peer {
-            libc::getpeername(fd, p, &mut a.len)
-        } else {
-            libc::getsockname(fd, p, &mut a.len)
-        }
-    };
-    if r < 0 {
-        Err(Code::last_os())
-    } else {
-        Ok(a)
-    }
+    Ok(with(
+        fd,
+        |s| if peer { s.peer_addr() } else { s.local_addr() },
+    )?)
 }
 
 /// setsockopt(2) with an int value; false on failure (errno is discarded by

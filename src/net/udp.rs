@@ -84,15 +84,15 @@ fn overcommit_mode() -> u8 {
 /// `inet_trydisconnect`: connect to an AF_UNSPEC address sized for the
 /// object's family (result ignored by udp.c; nothing for other families).
 pub fn disconnect(fd: Fd, family: i32, tm: &Timeout) {
+    use std::net::{Ipv4Addr, Ipv6Addr, SocketAddrV4, SocketAddrV6};
     let len = match family {
-        libc::AF_INET => std::mem::size_of::<libc::sockaddr_in>(),
-        libc::AF_INET6 => std::mem::size_of::<libc::sockaddr_in6>(),
+        libc::AF_INET => SockAddr::from(SocketAddrV4::new(Ipv4Addr::UNSPECIFIED, 0)).len(),
+        libc::AF_INET6 => SockAddr::from(SocketAddrV6::new(Ipv6Addr::UNSPECIFIED, 0, 0, 0)).len(),
         _ => return,
     };
-    let mut a = SockAddr::empty();
-    a.storage.ss_family = libc::AF_UNSPEC as libc::sa_family_t;
-    a.len = len as libc::socklen_t;
-    let _ = sock::connect(fd, &a, tm);
+    // SAFETY: an all-zero storage (AF_UNSPEC) is valid for any length in it.
+    let unspec = unsafe { SockAddr::new(std::mem::zeroed(), len) };
+    let _ = sock::connect(fd, &unspec, tm);
 }
 
 /// The destination of `sendto(data, ip, port)`: numeric host and service
@@ -108,7 +108,7 @@ pub fn numeric_dest(ip: &CStr, port: &CStr, family: i32) -> Result<(i32, SockAdd
     match getaddrinfo(Some(ip), Some(port), hints) {
         Ok(list) => list
             .first()
-            .map(|a| (a.family, a.addr))
+            .map(|a| (a.family, a.addr.clone()))
             .ok_or(Code::GaiPlain(libc::EAI_NONAME)),
         Err(Code::Gai { code, .. }) => Err(Code::GaiPlain(code)),
         Err(e) => Err(e),

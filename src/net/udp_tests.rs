@@ -26,7 +26,9 @@ fn bound() -> (Fd, SockAddr) {
         socktype: libc::SOCK_DGRAM,
         flags: 0,
     };
-    let a = getaddrinfo(Some(c"127.0.0.1"), Some(c"0"), h).unwrap()[0].addr;
+    let a = getaddrinfo(Some(c"127.0.0.1"), Some(c"0"), h).unwrap()[0]
+        .addr
+        .clone();
     assert_eq!(sock::bind(fd, &a), Ok(()));
     (fd, sock::name(fd, false).unwrap())
 }
@@ -35,7 +37,7 @@ fn bound() -> (Fd, SockAddr) {
 fn closed_descriptor() {
     let t = tm(-1.0);
     assert_eq!(
-        sendto(INVALID, b"x", &SockAddr::empty(), &t),
+        sendto(INVALID, b"x", &sock::no_address(), &t),
         Err(Code::Closed)
     );
     assert_eq!(recv(INVALID, &mut [0u8; 4], &t), Err(Code::Closed));

@@ -20,34 +20,37 @@ pub const SUN_PATH: usize = 108;
 const SUN_OFFSET: usize = std::mem::size_of::<libc::sa_family_t>();
 
 /// The address of `path` (a C string: what follows an embedded NUL is
-/// already gone) with 3.1.0's length, family field + path bytes, no NUL.
-/// `None` when the path does not fit: the caller's `"path too long"`.
+/// already gone) with 3.1.0's length, family field + path bytes, no NUL
+/// (socket2's `SockAddr::unix` counts the NUL, so the kernel would see
+/// another length). `None` when the path does not fit: the caller's
+/// `"path too long"`.
 pub fn address(path: &CStr) -> Option<SockAddr> {
     let p = path.to_bytes();
     if p.len() >= SUN_PATH {
         return None;
     }
-    let mut a = SockAddr::empty();
-    // SAFETY: sockaddr_un fits inside sockaddr_storage and is plain data.
-    let un = unsafe { &mut *(&mut a.storage as *mut _ as *mut libc::sockaddr_un) };
+    // SAFETY: sockaddr_un is plain data; all-zero is valid.
+    let mut un: libc::sockaddr_un = unsafe { std::mem::zeroed() };
     un.sun_family = libc::AF_UNIX as libc::sa_family_t;
     for (d, s) in un.sun_path.iter_mut().zip(p) {
         *d = *s as libc::c_char;
     }
-    a.len = (SUN_OFFSET + p.len()) as libc::socklen_t;
-    Some(a)
+    // SAFETY: sockaddr_storage is plain data, larger than sockaddr_un.
+    let mut storage: libc::sockaddr_storage = unsafe { std::mem::zeroed() };
+    // SAFETY: the storage has room for a sockaddr_un.
+    unsafe { std::ptr::write(&mut storage as *mut _ as *mut libc::sockaddr_un, un) };
+    let len = (SUN_OFFSET + p.len()) as libc::socklen_t;
+    // SAFETY: an AF_UNIX address of that length is in the storage.
+    Some(unsafe { SockAddr::new(storage, len) })
 }
 
 /// The `sun_path` of an address as the C string the reference pushes (up to
 /// the first NUL; `""` for an unnamed socket, whose path stays zeroed).
 pub fn path_of(a: &SockAddr) -> &[u8] {
-    // SAFETY: sockaddr_storage is larger than sockaddr_un; plain bytes.
-    let raw = unsafe {
-        std::slice::from_raw_parts(
-            (&a.storage as *const _ as *const u8).add(SUN_OFFSET),
-            SUN_PATH,
-        )
-    };
+    // SAFETY: a SockAddr holds a whole sockaddr_storage, larger than
+    // sockaddr_un; plain bytes.
+    let raw =
+        unsafe { std::slice::from_raw_parts((a.as_ptr() as *const u8).add(SUN_OFFSET), SUN_PATH) };
     match raw.iter().position(|&b| b == 0) {
         Some(n) => &raw[..n],
         None => raw,
@@ -100,7 +103,7 @@ pub fn open_device(path: &CStr) -> Result<Fd> {
     if fd < 0 {
         return Err(Code::last_os());
     }
-    sock::set_nonblocking(fd);
+    sock::set_blocking(fd, false);
     Ok(fd)
 }
 
@@ -142,15 +145,15 @@ mod tests {
     #[test]
     fn address_lengths() {
         let a = address(c"/tmp/x").unwrap();
-        assert_eq!(a.len as usize, 2 + 6);
-        assert_eq!(a.family(), libc::AF_UNIX);
+        assert_eq!(a.len() as usize, 2 + 6);
+        assert_eq!(a.family() as i32, libc::AF_UNIX);
         assert_eq!(path_of(&a), b"/tmp/x");
         let long = std::ffi::CString::new(vec![b'a'; 107]).unwrap();
         assert_eq!(path_of(&address(&long).unwrap()).len(), 107);
         let too = std::ffi::CString::new(vec![b'a'; 108]).unwrap();
         assert!(address(&too).is_none());
-        assert_eq!(address(c"").unwrap().len, 2);
-        assert_eq!(path_of(&SockAddr::empty()), b"");
+        assert_eq!(address(c"").unwrap().len(), 2);
+        assert_eq!(path_of(&sock::no_address()), b"");
     }
 
     #[test]

@@ -17,11 +17,12 @@ use std::os::raw::c_int;
 pub trait Datagram: Family {
     const CONNECTED: &'static CStr;
     const UNCONNECTED: &'static CStr;
-    /// The sender of a datagram, formatted (plain data).
-    type Sender: Copy;
-    /// Formats the address `recvfrom` filled in (left empty on an fd-less
-    /// object).
-    fn sender(addr: &mut SockAddr) -> errors::Result<Self::Sender>;
+    /// The sender of a datagram, formatted (plain data, no destructor: it
+    /// is alive while the result is pushed).
+    type Sender;
+    /// Formats the address `recvfrom` filled in (`no_address` on an
+    /// fd-less object).
+    fn sender(addr: SockAddr) -> errors::Result<Self::Sender>;
     /// Pushes the sender after the data; returns how many values.
     fn push_sender(l: State<'_>, s: &Self::Sender) -> c_int;
     /// One send on a connected socket.
@@ -125,10 +126,10 @@ fn recv_into<F: Datagram>(
     let (n, from) = match r {
         Ok(v) => v,
         // an fd-less object: nothing received, the address never filled
-        Err(Code::Closed) => (0, with_from.then(SockAddr::empty)),
+        Err(Code::Closed) => (0, with_from.then(sock::no_address)),
         Err(e) => return Err(e.into()),
     };
-    Ok((n, from.map(|mut a| F::sender(&mut a)).transpose()?))
+    Ok((n, from.map(F::sender).transpose()?))
 }
 
 /// Pushes the data and the sender, if asked for.

@@ -14,6 +14,7 @@ use crate::net::time::gettime;
 use crate::net::timeout::Timeout;
 use crate::socket::class::{check, check_any, Family};
 use std::ffi::CStr;
+use std::net::Shutdown;
 use std::os::raw::c_int;
 
 /// Debug builds (`LUASOCKET_DEBUG`) append the seconds the call took.
@@ -80,9 +81,9 @@ crate::lua_fn! {
     pub fn shutdown<F: Stream>(l) -> One {
         let fd = *check::<F>(l, F::CLIENT).fd();
         let how = match l.check_option(2, Some(c"both"), &[c"receive", c"send", c"both"]) {
-            0 => libc::SHUT_RD,
-            1 => libc::SHUT_WR,
-            _ => libc::SHUT_RDWR,
+            0 => Shutdown::Read,
+            1 => Shutdown::Write,
+            _ => Shutdown::Both,
         };
         l.pure(|| sock::shutdown(fd, how));
         One

@@ -63,15 +63,13 @@ impl Datagram for Udp {
     const CONNECTED: &'static CStr = CONNECTED;
     const UNCONNECTED: &'static CStr = UNCONNECTED;
     type Sender = (NameBuf, NameBuf);
-    /// The numeric host and port, formatted like udp.c does (raw EAI code on
-    /// failure); on an fd-less object the address was never filled, and
-    /// the C core formats its untouched storage, which getnameinfo rejects
-    /// as of an unknown family: an empty, full-length address does the same.
-    fn sender(addr: &mut SockAddr) -> errors::Result<Self::Sender> {
-        if addr.len == 0 {
-            addr.len = std::mem::size_of::<libc::sockaddr_storage>() as libc::socklen_t;
-        }
-        numeric(addr)
+    /// The numeric host and port, formatted like udp.c does (plain
+    /// gai_strerror on failure); on an fd-less object the address was never
+    /// filled, and the C core formats its untouched storage, which
+    /// getnameinfo rejects as of an unknown family, as it does our
+    /// `no_address`.
+    fn sender(addr: SockAddr) -> errors::Result<Self::Sender> {
+        numeric(&addr)
     }
     fn push_sender(l: State<'_>, (host, port): &Self::Sender) -> c_int {
         l.push_bytes(host.as_bytes());

@@ -44,8 +44,8 @@ impl Datagram for UnixDgram {
     const CONNECTED: &'static CStr = CONNECTED;
     const UNCONNECTED: &'static CStr = UNCONNECTED;
     type Sender = SockAddr;
-    fn sender(addr: &mut SockAddr) -> errors::Result<SockAddr> {
-        Ok(*addr)
+    fn sender(addr: SockAddr) -> errors::Result<SockAddr> {
+        Ok(addr)
     }
     /// The sender's path (`""` for an unbound sender).
     fn push_sender(l: State<'_>, from: &SockAddr) -> c_int {
