@@ -4,6 +4,7 @@
 use super::errors::{Code, Result};
 use super::sock::SockAddr;
 use std::ffi::CStr;
+use std::net::{Ipv4Addr, Ipv6Addr};
 
 /// `struct addrinfo` hints the C core fills in (everything else zero).
 #[derive(Clone, Copy, Default)]
@@ -194,13 +195,23 @@ extern "C" {
         h_errnop: *mut libc::c_int,
     ) -> libc::c_int;
     fn inet_aton(cp: *const libc::c_char, inp: *mut libc::in_addr) -> libc::c_int;
+    fn inet_pton(af: libc::c_int, src: *const libc::c_char, dst: *mut libc::c_void) -> libc::c_int;
 }
 
 /// `inet_aton`: glibc's liberal IPv4 parser (`"127.1"`, `"0x7f.1"`).
-pub fn parse_ipv4(s: &CStr) -> Option<libc::in_addr> {
+pub fn parse_ipv4(s: &CStr) -> Option<Ipv4Addr> {
     let mut a = libc::in_addr { s_addr: 0 };
     // SAFETY: NUL-terminated input; `a` is writable.
-    (unsafe { inet_aton(s.as_ptr(), &mut a) } != 0).then_some(a)
+    (unsafe { inet_aton(s.as_ptr(), &mut a) } != 0).then(|| Ipv4Addr::from(a.s_addr.to_ne_bytes()))
+}
+
+/// `inet_pton(AF_INET6, text)`.
+pub fn parse_ipv6(s: &CStr) -> Option<Ipv6Addr> {
+    let mut a = [0u8; 16];
+    // SAFETY: NUL-terminated input; `a` is the 16 writable bytes of an
+    // in6_addr.
+    (unsafe { inet_pton(libc::AF_INET6, s.as_ptr(), a.as_mut_ptr().cast()) } == 1)
+        .then(|| Ipv6Addr::from(a))
 }
 
 /// Dotted IPv4 text in a fixed array (at most `255.255.255.255`).
@@ -216,10 +227,10 @@ impl Dotted {
     }
 }
 
-/// `inet_ntoa` of an address in network byte order.
-pub fn ntoa(a: libc::in_addr) -> Dotted {
+/// `inet_ntoa`.
+pub fn ntoa(a: Ipv4Addr) -> Dotted {
     use std::io::Write;
-    let b = a.s_addr.to_ne_bytes();
+    let b = a.octets();
     let mut d = Dotted {
         buf: [0; 16],
         len: 0,
@@ -233,7 +244,7 @@ pub fn ntoa(a: libc::in_addr) -> Dotted {
 /// `inet_gethost`: reverse lookup for an IPv4 literal, forward otherwise.
 /// The error is the C core's code: h_errno, else errno, else `IO_UNKNOWN`.
 pub fn gethost(name: &CStr) -> Result<HostEnt> {
-    let v4 = parse_ipv4(name);
+    let v4 = parse_ipv4(name).map(|a| a.octets());
     // The reentrant variants keep this thread-safe (the C core's plain
     // gethostbyname shares static storage between threads); same answers.
     let mut buf = vec![0u8; 1024];
@@ -308,8 +319,8 @@ unsafe fn copy_hostent(h: &libc::hostent) -> HostEnt {
         let mut addrs = Vec::new();
         let mut q = h.h_addr_list;
         while !q.is_null() && !(*q).is_null() {
-            let a = std::ptr::read_unaligned(*q as *const libc::in_addr);
-            addrs.push(ntoa(a).as_bytes().to_vec());
+            let a = std::ptr::read_unaligned(*q as *const [u8; 4]);
+            addrs.push(ntoa(Ipv4Addr::from(a)).as_bytes().to_vec());
             q = q.add(1);
         }
         HostEnt {

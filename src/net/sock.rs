@@ -269,47 +269,6 @@ pub fn name(fd: Fd, peer: bool) -> Result<SockAddr> {
     )?)
 }
 
-/// setsockopt(2) with an int value; false on failure (errno is discarded by
-/// every caller, as in the C core).
-pub fn set_int(fd: Fd, level: i32, name: i32, val: i32) -> bool {
-    set_raw(fd, level, name, &val)
-}
-
-/// getsockopt(2) of an int value.
-pub fn get_int(fd: Fd, level: i32, name: i32) -> Option<i32> {
-    let mut v: i32 = 0;
-    get_raw(fd, level, name, &mut v).then_some(v)
-}
-
-/// setsockopt(2) of any plain-data value.
-pub fn set_raw<T: Copy>(fd: Fd, level: i32, name: i32, val: &T) -> bool {
-    // SAFETY: val points to size_of::<T>() readable bytes.
-    unsafe {
-        libc::setsockopt(
-            fd,
-            level,
-            name,
-            val as *const T as *const libc::c_void,
-            std::mem::size_of::<T>() as libc::socklen_t,
-        ) >= 0
-    }
-}
-
-/// getsockopt(2) of any plain-data value.
-pub fn get_raw<T: Copy>(fd: Fd, level: i32, name: i32, val: &mut T) -> bool {
-    let mut len = std::mem::size_of::<T>() as libc::socklen_t;
-    // SAFETY: val points to size_of::<T>() writable bytes.
-    unsafe {
-        libc::getsockopt(
-            fd,
-            level,
-            name,
-            val as *mut T as *mut libc::c_void,
-            &mut len,
-        ) >= 0
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -375,7 +334,7 @@ mod tests {
     #[test]
     fn v6only_is_set() {
         let mut fd = create(libc::AF_INET6, libc::SOCK_STREAM, 0).unwrap();
-        assert_eq!(get_int(fd, libc::IPPROTO_IPV6, libc::IPV6_V6ONLY), Some(1));
+        assert!(with(fd, Socket::only_v6).unwrap());
         destroy(&mut fd);
     }
 }

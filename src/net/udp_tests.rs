@@ -104,18 +104,8 @@ fn unix_datagrams_above_the_cap_are_measured() {
     );
     let big = vec![1u8; 100_000];
     let t = tm(1.0);
-    assert!(sock::set_int(
-        fds[0],
-        libc::SOL_SOCKET,
-        libc::SO_SNDBUF,
-        1 << 20
-    ));
-    assert!(sock::set_int(
-        fds[1],
-        libc::SOL_SOCKET,
-        libc::SO_RCVBUF,
-        1 << 20
-    ));
+    assert!(sock::with(fds[0], |s| s.set_send_buffer_size(1 << 20)).is_ok());
+    assert!(sock::with(fds[1], |s| s.set_recv_buffer_size(1 << 20)).is_ok());
     assert_eq!(sock::send(fds[0], &big, None, 0, &t), Ok(100_000));
     assert_eq!(buffer_size(fds[1], 1 << 30, &t), Ok(100_000));
     assert_eq!(buffer_size(fds[1], 80_000, &t), Ok(80_000));

@@ -9,7 +9,6 @@
 //! it process-wide).
 use super::buffer::{received, sent, Io, Moved};
 use super::errors::{Code, Result};
-use super::options::{Kind, Opt};
 use super::sock::{self, Fd, SockAddr, WAIT_R, WAIT_W};
 use super::timeout::Timeout;
 use std::ffi::CStr;
@@ -111,25 +110,6 @@ pub fn open_device(path: &CStr) -> Result<Fd> {
 pub fn create(socktype: i32) -> Result<Fd> {
     sock::create(libc::AF_UNIX, socktype, 0)
 }
-
-const fn opt(name: &'static str, kind: Kind, opt: i32) -> Opt {
-    Opt {
-        name,
-        kind,
-        level: libc::SOL_SOCKET,
-        opt,
-    }
-}
-
-/// unixstream.c's `optset`.
-pub const STREAM_SET: &[Opt] = &[
-    opt("keepalive", Kind::Bool, libc::SO_KEEPALIVE),
-    opt("reuseaddr", Kind::Bool, libc::SO_REUSEADDR),
-    opt("linger", Kind::Linger, libc::SO_LINGER),
-];
-
-/// unixdgram.c's `optset`.
-pub const DGRAM_SET: &[Opt] = &[opt("reuseaddr", Kind::Bool, libc::SO_REUSEADDR)];
 
 #[cfg(test)]
 mod tests {

@@ -16,7 +16,6 @@ mod select;
 pub mod stream;
 pub mod tcp;
 pub mod udp;
-mod udp_options;
 
 /// `_VERSION` exactly as the 3.1.0 release reports it (sic).
 pub const VERSION: &str = "LuaSocket 3.0.0";

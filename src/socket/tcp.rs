@@ -11,7 +11,7 @@ use crate::net::buffer::{FdIo, StreamBuf};
 use crate::net::cast::c_int;
 use crate::net::errors::ErrText;
 use crate::net::inet as ninet;
-use crate::net::options::{Opt, TCP_GET, TCP_SET};
+use crate::net::options::{self as nopt, Opt};
 use crate::net::resolve::Hints;
 use crate::net::sock::{self, Fd, INVALID};
 use crate::net::timeout::Timeout;
@@ -72,8 +72,7 @@ impl Inet for Tcp {
 }
 
 impl Options for Tcp {
-    const GET: &'static [Opt] = TCP_GET;
-    const SET: &'static [Opt] = TCP_SET;
+    const OPTIONS: &'static [Opt] = nopt::TCP;
 }
 
 /// tcp.c's method list, in its order.

@@ -6,16 +6,14 @@ use super::class::{self, Family, Method};
 use super::dgram::{self, Datagram};
 use super::inet::{self, Inet};
 use super::options::{self, Options};
-use super::udp_options;
 use crate::lua::{One, Pushed, State};
 use crate::net::errors::{self, ErrText};
 use crate::net::inet as ninet;
-use crate::net::options::Opt;
+use crate::net::options::{self as nopt, Opt};
 use crate::net::resolve::{numeric, port_number, Hints, NameBuf};
 use crate::net::sock::{self, Fd, SockAddr, INVALID};
 use crate::net::timeout::Timeout;
 use crate::net::udp::{self as nudp};
-use crate::net::udp_options::{UDP_GET, UDP_SET};
 use std::ffi::CStr;
 use std::os::raw::c_int;
 
@@ -49,14 +47,7 @@ impl Inet for Udp {
 }
 
 impl Options for Udp {
-    const GET: &'static [Opt] = UDP_GET;
-    const SET: &'static [Opt] = UDP_SET;
-    fn get(l: State<'_>, fd: Fd) -> c_int {
-        udp_options::getoption(l, fd)
-    }
-    fn set(l: State<'_>, fd: Fd) -> c_int {
-        udp_options::setoption(l, fd)
-    }
+    const OPTIONS: &'static [Opt] = nopt::UDP;
 }
 
 impl Datagram for Udp {

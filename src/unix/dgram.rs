@@ -4,7 +4,7 @@
 use super::attach;
 use crate::lua::{One, Pushed, State};
 use crate::net::errors::{self, ErrText};
-use crate::net::options::Opt;
+use crate::net::options::{self as nopt, Opt};
 use crate::net::sock::{self, Fd, SockAddr};
 use crate::net::timeout::Timeout;
 use crate::net::unix as nunix;
@@ -36,8 +36,7 @@ impl Family for UnixDgram {
 }
 
 impl Options for UnixDgram {
-    const GET: &'static [Opt] = &[];
-    const SET: &'static [Opt] = nunix::DGRAM_SET;
+    const OPTIONS: &'static [Opt] = nopt::UNIX_DGRAM;
 }
 
 impl Datagram for UnixDgram {

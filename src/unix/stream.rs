@@ -6,7 +6,7 @@ use crate::lua::{One, Pushed, State};
 use crate::net::buffer::StreamBuf;
 use crate::net::cast::c_int;
 use crate::net::errors::ErrText;
-use crate::net::options::Opt;
+use crate::net::options::{self as nopt, Opt};
 use crate::net::sock::{self, Fd};
 use crate::net::timeout::Timeout;
 use crate::net::unix::{self as nunix, StreamIo};
@@ -61,8 +61,7 @@ impl Stream for UnixStream {
 }
 
 impl Options for UnixStream {
-    const GET: &'static [Opt] = &[];
-    const SET: &'static [Opt] = nunix::STREAM_SET;
+    const OPTIONS: &'static [Opt] = nopt::UNIX_STREAM;
 }
 
 /// unixstream.c's method list, in its order.
