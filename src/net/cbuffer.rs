@@ -81,6 +81,12 @@ impl Io for CallbackIo {
     /// exactly as the C core drives it.
     const STEP: usize = BUF_SIZE;
 
+    /// `timeout_markstart` always, as buffer.c does: the transport may read
+    /// the record's start.
+    fn begin(tm: &mut Timeout) {
+        tm.mark_start()
+    }
+
     fn recv(&mut self, buf: &mut [u8], tm: &mut Timeout) -> Moved {
         let Some((ctx, recv)) = self.io().and_then(|io| Some((io.ctx, io.recv?))) else {
             return (0, Err(Code::Unknown));

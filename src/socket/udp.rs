@@ -100,13 +100,12 @@ const METHODS: &[Method] = &[
 /// `udp_open`: the two classes, their groups, and the namespace functions
 /// (into the table on top; `_DATAGRAMSIZE` follows in `socket::open`).
 pub fn open(l: State<'_>) {
-    for name in [CONNECTED, UNCONNECTED] {
-        class::new_class(l, name, METHODS);
-    }
-    for name in [CONNECTED, UNCONNECTED] {
-        class::add_to_group(l, name, ANY);
-        class::add_to_group(l, name, c"select{able}");
-    }
+    class::new_family(
+        l,
+        &[CONNECTED, UNCONNECTED],
+        &[ANY, c"select{able}"],
+        METHODS,
+    );
     l.set_funcs(
         &[
             (c"udp", global_udp),
@@ -179,7 +178,7 @@ crate::lua_fn! {
                 ninet::try_create(&mut udp.fd, family, libc::SOCK_DGRAM, 0)?;
                 udp.family = family;
             }
-            udp.tm.mark_start();
+            udp.tm.begin();
             sock::send(udp.fd, data, Some(&addr), sock::NOSIGNAL, &udp.tm)
         });
         dgram::sent(r)

@@ -14,6 +14,9 @@ use std::os::raw::c_int;
 mod dgram;
 mod stream;
 
+pub use dgram::UnixDgram;
+pub use stream::UnixStream;
+
 /// bind or connect `fd` to `path` (unix{stream,dgram}_try{bind,connect});
 /// the reference closes the descriptor on any failure of the call itself,
 /// but not when the path is too long.
