@@ -1,7 +1,7 @@
 //! The address-family layer of inet.c: create, bind and connect over the
 //! resolver's results, shared by TCP and UDP objects.
 use super::errors::Result;
-use super::resolve::{getaddrinfo, AddrEntry, Hints, NameBuf};
+use super::resolve::{getaddrinfo, AddrEntry, AddrList, Hints, NameBuf};
 use super::sock::{self, Fd, INVALID};
 use super::timeout::Timeout;
 use std::ffi::CStr;
@@ -21,12 +21,12 @@ pub fn try_create(fd: &mut Fd, family: i32, socktype: i32, protocol: i32) -> Res
 fn each_address(
     fd: &mut Fd,
     family: &mut i32,
-    list: &[AddrEntry],
+    list: &AddrList,
     mut attempt: impl FnMut(Fd, &AddrEntry) -> (Result<()>, bool),
 ) -> Result<()> {
     let mut current = *family;
     let mut err = Ok(());
-    for ai in list {
+    for ai in list.iter() {
         if current != ai.family || *fd == INVALID {
             sock::destroy(fd);
             err = try_create(fd, ai.family, ai.socktype, ai.protocol);
@@ -36,7 +36,7 @@ fn each_address(
             current = ai.family;
         }
         let stop;
-        (err, stop) = attempt(*fd, ai);
+        (err, stop) = attempt(*fd, &ai);
         if stop {
             *family = current;
             break;

@@ -107,8 +107,9 @@ pub fn numeric_dest(ip: &CStr, port: &CStr, family: i32) -> Result<(i32, SockAdd
     };
     match getaddrinfo(Some(ip), Some(port), hints) {
         Ok(list) => list
-            .first()
-            .map(|a| (a.family, a.addr.clone()))
+            .iter()
+            .next()
+            .map(|a| (a.family, a.addr))
             .ok_or(Code::GaiPlain(libc::EAI_NONAME)),
         Err(Code::Gai { code, .. }) => Err(Code::GaiPlain(code)),
         Err(e) => Err(e),

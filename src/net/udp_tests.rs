@@ -26,9 +26,12 @@ fn bound() -> (Fd, SockAddr) {
         socktype: libc::SOCK_DGRAM,
         flags: 0,
     };
-    let a = getaddrinfo(Some(c"127.0.0.1"), Some(c"0"), h).unwrap()[0]
-        .addr
-        .clone();
+    let a = getaddrinfo(Some(c"127.0.0.1"), Some(c"0"), h)
+        .unwrap()
+        .iter()
+        .next()
+        .unwrap()
+        .addr;
     assert_eq!(sock::bind(fd, &a), Ok(()));
     (fd, sock::name(fd, false).unwrap())
 }
