@@ -7,9 +7,10 @@ use super::sock::{self, Fd, SockAddr};
 use super::timeout::Timeout;
 use std::ffi::CStr;
 
-/// `UDP_DATAGRAMSIZE`: the default receive size, and the size of the C
-/// core's stack buffer (larger sizes are malloc'ed there).
-pub const DATAGRAMSIZE: usize = 8192;
+/// `UDP_DATAGRAMSIZE` (`_DATAGRAMSIZE`): the default receive size, and the
+/// size of the C core's stack buffer (larger sizes are malloc'ed there);
+/// 8 KiB like buffer.h's `BUF_SIZE`.
+pub const DATAGRAMSIZE: usize = super::buffer::BUF_SIZE;
 
 /// The largest buffer we ever hand to the kernel without first asking how
 /// big the pending datagram is: no UDP datagram (IPv4 or IPv6) is larger.

@@ -66,7 +66,7 @@ pub fn sent(r: errors::Result<usize>) -> Result<f64, ErrText> {
     r.map(|n| n as f64).map_err(strerror)
 }
 
-/// The size argument at 2 (default 8192), cast like C's
+/// The size argument at 2 (default `_DATAGRAMSIZE`), cast like C's
 /// `(size_t) luaL_optnumber(...)`; x86-64's unsigned conversion takes NaN
 /// down the 2^63 path.
 fn wanted_arg(l: State<'_>) -> usize {
