@@ -72,22 +72,19 @@ impl Code {
         }
     }
 
-    /// The errno of a failed system call.
+    /// The errno of a failed system call (none at all reads as
+    /// `IO_UNKNOWN`).
     pub fn errno(e: i32) -> Code {
-        Code::from_int(e).err().unwrap_or(Code::Unknown)
+        if e > 0 {
+            Code::Errno(e)
+        } else {
+            Code::Unknown
+        }
     }
 
     /// The calling thread's `errno`, right after a failed libc call.
     pub fn last_os() -> Code {
         Code::from(io::Error::last_os_error())
-    }
-
-    /// The errno, if this is one.
-    pub fn raw_errno(self) -> Option<i32> {
-        match self {
-            Code::Errno(e) => Some(e),
-            _ => None,
-        }
     }
 
     /// The text the C core gives for this failure at the place it happens.

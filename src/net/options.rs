@@ -316,7 +316,8 @@ pub fn set_value(fd: Fd, v: SetValue) -> Result<()> {
     })?)
 }
 
-/// getsockopt(2) of a `T`, for what socket2 cannot read as the C core does.
+/// getsockopt(2) of a `T`, only for what socket2 cannot read as the C core
+/// does: SO_LINGER (its timeout when off) and SO_DONTROUTE (no call).
 ///
 /// # Safety
 /// `T` must be the option's C type: plain data for which whatever bytes the
@@ -325,6 +326,7 @@ unsafe fn getsockopt<T: Copy>(s: &Socket, level: i32, name: i32, mut val: T) -> 
     let mut len = std::mem::size_of::<T>() as libc::socklen_t;
     // SAFETY: `val` is writable for `len` bytes.
     let r = unsafe {
+        // raw: socket2 cannot help here (see above)
         libc::getsockopt(
             s.as_raw_fd(),
             level,
@@ -336,12 +338,15 @@ unsafe fn getsockopt<T: Copy>(s: &Socket, level: i32, name: i32, mut val: T) -> 
     sock::cvt(r as isize).map(|_| val)
 }
 
-/// setsockopt(2) of a `T` (its bytes), for what socket2 cannot write as the
-/// C core does.
+/// setsockopt(2) of a `T` (plain data without padding: an int, a linger),
+/// only for what socket2 cannot write as the C core does: SO_LINGER off
+/// with its timeout, the TCP keepalive timings without SO_KEEPALIVE,
+/// SO_DONTROUTE and TCP_DEFER_ACCEPT/FASTOPEN/FASTOPEN_CONNECT (no calls).
 fn setsockopt<T: Copy>(s: &Socket, level: i32, name: i32, val: T) -> io::Result<()> {
     let len = std::mem::size_of::<T>() as libc::socklen_t;
     // SAFETY: `val` is readable for `len` bytes.
     let r = unsafe {
+        // raw: socket2 cannot help here (see above)
         libc::setsockopt(
             s.as_raw_fd(),
             level,

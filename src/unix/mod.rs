@@ -30,7 +30,10 @@ fn attach(fd: &mut Fd, tm: &mut Timeout, path: &CStr, connect: bool) -> Result<(
     } else {
         sock::bind(*fd, &addr)
     };
-    Ok(r.inspect_err(|_| sock::destroy(fd))?)
+    r.map_err(|e| {
+        sock::destroy(fd);
+        e.into()
+    })
 }
 
 crate::lua_fn! {
