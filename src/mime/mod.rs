@@ -11,7 +11,9 @@
 //! owned by a guard userdata, so a sandbox's cap applies to it, a refusal is
 //! the C core's Lua error, and a raise at any point leaks nothing.
 use crate::lua::{HostBuf, State};
-use crate::net::sink::{Fixed, Oom, Sink};
+#[cfg(not(feature = "lua53"))]
+use crate::net::sink::Fixed;
+use crate::net::sink::{Oom, Sink};
 use stack::{StackBuf, STACK};
 use std::os::raw::c_int;
 
