@@ -232,8 +232,11 @@ pub fn dot_guess(n: usize) -> usize {
 /// after CRLF".
 pub fn dot<S: Sink>(mut state: u64, input: &[u8], out: &mut S) -> Result<u64, Oom> {
     drive(out, DOT_NEED, input, dot_guess, |inp, cur| {
+        // No byte makes more than two: this much input needs no room checks.
+        let end = inp.len().min(cur.left() / DOT_NEED);
+        let inp = &inp[..end];
         let mut i = 0;
-        while i < inp.len() && cur.left() >= DOT_NEED {
+        while i < inp.len() {
             let c = inp[i];
             match c {
                 b'\r' => {

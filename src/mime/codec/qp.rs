@@ -149,13 +149,18 @@ fn qp_window(atom: &mut Atom, inp: &[u8], marker: &[u8], need: usize, cur: &mut 
     // One room check per step: the copy is limited by the window itself.
     while i < n {
         if atom.len == 0 {
-            let lim = (n - i).min(cur.left());
-            let run = run_len::<8>(&inp[i..i + lim], qp_flags, |b| {
-                QP_CLASS[b as usize] != QP_PLAIN
-            });
-            cur.put_run(&inp[i..], run);
-            i += run;
-            if i == n || cur.left() < need {
+            if QP_CLASS[inp[i] as usize] == QP_PLAIN {
+                let lim = (n - i).min(cur.left());
+                let run = run_len::<8>(&inp[i..i + lim], qp_flags, |b| {
+                    QP_CLASS[b as usize] != QP_PLAIN
+                });
+                cur.put_run(&inp[i..], run);
+                i += run;
+                if i == n {
+                    break;
+                }
+            }
+            if cur.left() < need {
                 break;
             }
             // With enough lookahead in this slice, decide without the atom
@@ -305,13 +310,18 @@ fn unqp_window(atom: &mut Atom, inp: &[u8], cur: &mut Cur) -> usize {
     // One room check per step: the copy is limited by the window itself.
     while i < n {
         if atom.len == 0 {
-            let lim = (n - i).min(cur.left());
-            let run = run_len::<0>(&inp[i..i + lim], unqp_flags, |b| {
-                UNQP_CLASS[b as usize] != UNQP_COPY
-            });
-            cur.put_run(&inp[i..], run);
-            i += run;
-            if i == n || cur.left() < UNQP_NEED {
+            if UNQP_CLASS[inp[i] as usize] == UNQP_COPY {
+                let lim = (n - i).min(cur.left());
+                let run = run_len::<0>(&inp[i..i + lim], unqp_flags, |b| {
+                    UNQP_CLASS[b as usize] != UNQP_COPY
+                });
+                cur.put_run(&inp[i..], run);
+                i += run;
+                if i == n {
+                    break;
+                }
+            }
+            if cur.left() < UNQP_NEED {
                 break;
             }
             // With enough lookahead in this slice, decide without the atom.
