@@ -17,6 +17,7 @@ use super::errors::{Code, ErrText, Result};
 use super::sink::{Oom, Sink};
 use super::sock;
 use super::timeout::Timeout;
+use std::mem::MaybeUninit;
 
 /// `BUF_SIZE`: the read buffer and the C core's read step.
 pub const BUF_SIZE: usize = 8192;
@@ -35,6 +36,17 @@ pub trait Io {
     /// (bytes moved before it) matches the C core's.
     const STEP: usize = usize::MAX;
     fn recv(&mut self, buf: &mut [u8], tm: &mut Timeout) -> Moved;
+    /// [`Io::recv`] into memory that need not be initialised (a bulk read
+    /// straight into a result); the bytes reported moved are then. By
+    /// default the memory is zeroed first.
+    fn recv_uninit(&mut self, buf: &mut [MaybeUninit<u8>], tm: &mut Timeout) -> Moved {
+        for b in buf.iter_mut() {
+            b.write(0);
+        }
+        // SAFETY: every byte was just initialised.
+        let buf = unsafe { &mut *(buf as *mut [MaybeUninit<u8>] as *mut [u8]) };
+        self.recv(buf, tm)
+    }
     fn send(&mut self, data: &[u8], tm: &mut Timeout) -> Moved;
     /// Starts an operation on `tm` (see [`Timeout::begin`]).
     fn begin(tm: &mut Timeout) {
@@ -88,6 +100,9 @@ pub struct FdIo(pub sock::Fd);
 impl Io for FdIo {
     fn recv(&mut self, buf: &mut [u8], tm: &mut Timeout) -> Moved {
         received(sock::recv(self.0, buf, 0, tm))
+    }
+    fn recv_uninit(&mut self, buf: &mut [MaybeUninit<u8>], tm: &mut Timeout) -> Moved {
+        received(sock::recv_uninit(self.0, buf, 0, tm))
     }
     fn send(&mut self, data: &[u8], tm: &mut Timeout) -> Moved {
         sent(sock::send(self.0, data, None, sock::NOSIGNAL, tm))
@@ -423,10 +438,11 @@ fn read_into<I: Io>(
     out: &mut impl Sink,
     want: usize,
 ) -> std::result::Result<Moved, Oom> {
-    let room = out.room(want)?;
-    let (got, err) = io.recv(&mut room[..want], tm);
+    let room = out.room_uninit(want)?;
+    let (got, err) = io.recv_uninit(&mut room[..want], tm);
     let got = got.min(want);
-    out.commit(got);
+    // SAFETY: the transport wrote the `got` bytes it reports moved.
+    unsafe { out.commit_written(got) };
     Ok((got, err))
 }
 

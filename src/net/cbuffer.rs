@@ -65,6 +65,16 @@ impl Storage for CBuffer {
     }
 }
 
+/// A callback that reports success without moving a byte (LuaSec 1.2 does
+/// after OpenSSL's "unexpected eof": errno 0) would make buffer.c's loops
+/// spin for ever, in the C core too; here it reads as `closed`.
+fn stalled(m: Moved, asked: usize) -> Moved {
+    match m {
+        (0, Ok(())) if asked > 0 => (0, Err(Code::Closed)),
+        m => m,
+    }
+}
+
 /// A `t_io` as our transport.
 pub struct CallbackIo(pub *mut CIo);
 
@@ -96,7 +106,7 @@ impl Io for CallbackIo {
         // bytes into `data` and stores the count in `*got`; `tm` is the
         // buffer's live timeout record.
         let err = unsafe { recv(ctx, buf.as_mut_ptr().cast(), buf.len(), &mut got, tm) };
-        (got.min(buf.len()), Code::from_int(err))
+        stalled((got.min(buf.len()), Code::from_int(err)), buf.len())
     }
 
     fn send(&mut self, data: &[u8], tm: &mut Timeout) -> Moved {
@@ -106,7 +116,7 @@ impl Io for CallbackIo {
         let mut sent = 0usize;
         // SAFETY: as for recv; `data` is readable for its length.
         let err = unsafe { send(ctx, data.as_ptr().cast(), data.len(), &mut sent, tm) };
-        (sent.min(data.len()), Code::from_int(err))
+        stalled((sent.min(data.len()), Code::from_int(err)), data.len())
     }
 
     /// The transport's own text of the code it returned (its exact int).

@@ -21,6 +21,21 @@ pub trait Sink {
     fn room(&mut self, n: usize) -> Result<&mut [u8], Oom>;
     /// Marks the first `n` bytes of the room as data.
     fn commit(&mut self, n: usize);
+    /// Like [`Sink::room`], without initialising the bytes (for a read
+    /// that writes them); by default it is `room`.
+    fn room_uninit(&mut self, n: usize) -> Result<&mut [std::mem::MaybeUninit<u8>], Oom> {
+        let r = self.room(n)?;
+        // SAFETY: initialised bytes are valid MaybeUninit ones; the caller
+        // writes only initialised bytes into them.
+        Ok(unsafe { &mut *(r as *mut [u8] as *mut [std::mem::MaybeUninit<u8>]) })
+    }
+    /// Marks the first `n` bytes of the last [`Sink::room_uninit`] as data.
+    ///
+    /// # Safety
+    /// Those `n` bytes were written.
+    unsafe fn commit_written(&mut self, n: usize) {
+        self.commit(n)
+    }
     /// Forgets the data from `n` on.
     fn truncate(&mut self, n: usize);
 

@@ -48,7 +48,7 @@ pub fn with<T>(fd: Fd, f: impl FnOnce(&Socket) -> io::Result<T>) -> io::Result<T
 }
 
 /// A byte buffer as socket2's receive calls take it.
-fn uninit(buf: &mut [u8]) -> &mut [MaybeUninit<u8>] {
+pub fn uninit(buf: &mut [u8]) -> &mut [MaybeUninit<u8>] {
     // SAFETY: same layout; socket2's receive calls only let the kernel write
     // bytes into it, never uninitialised ones (socket2's own `Read` impl
     // makes the same cast).
@@ -251,14 +251,29 @@ pub fn send(fd: Fd, data: &[u8], to: Option<&SockAddr>, flags: i32, tm: &Timeout
 /// `socket_recv`: one successful recv(2) into `buf` with `flags`; 0 is the
 /// end of a stream (the transports' `Closed`) or an empty datagram.
 pub fn recv(fd: Fd, buf: &mut [u8], flags: i32, tm: &Timeout) -> Result<usize> {
+    recv_uninit(fd, uninit(buf), flags, tm)
+}
+
+/// [`recv`] into memory that need not be initialised (a datagram's stack
+/// buffer: no 8 KiB memset per receive); the first bytes returned are then.
+pub fn recv_uninit(fd: Fd, buf: &mut [MaybeUninit<u8>], flags: i32, tm: &Timeout) -> Result<usize> {
     retry(fd, WAIT_R, tm, || {
-        with(fd, |s| s.recv_with_flags(uninit(buf), flags))
+        with(fd, |s| s.recv_with_flags(buf, flags))
     })
 }
 
 /// `socket_recvfrom`: one datagram into `buf` and its sender.
 pub fn recv_from(fd: Fd, buf: &mut [u8], tm: &Timeout) -> Result<(usize, SockAddr)> {
-    retry(fd, WAIT_R, tm, || with(fd, |s| s.recv_from(uninit(buf))))
+    recv_from_uninit(fd, uninit(buf), tm)
+}
+
+/// [`recv_from`] into memory that need not be initialised.
+pub fn recv_from_uninit(
+    fd: Fd,
+    buf: &mut [MaybeUninit<u8>],
+    tm: &Timeout,
+) -> Result<(usize, SockAddr)> {
+    retry(fd, WAIT_R, tm, || with(fd, |s| s.recv_from(buf)))
 }
 
 /// getsockname(2) / getpeername(2).

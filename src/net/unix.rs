@@ -68,6 +68,9 @@ impl Io for StreamIo {
     fn recv(&mut self, buf: &mut [u8], tm: &mut Timeout) -> Moved {
         received(sock::recv(self.0, buf, 0, tm))
     }
+    fn recv_uninit(&mut self, buf: &mut [std::mem::MaybeUninit<u8>], tm: &mut Timeout) -> Moved {
+        received(sock::recv_uninit(self.0, buf, 0, tm))
+    }
     fn send(&mut self, data: &[u8], tm: &mut Timeout) -> Moved {
         sent(sock::send(self.0, data, None, 0, tm))
     }

@@ -11,6 +11,7 @@ use crate::net::timeout::Timeout;
 use crate::net::udp::{self as nudp, DATAGRAMSIZE};
 use crate::socket::class::{check, check_any, Family};
 use std::ffi::CStr;
+use std::mem::MaybeUninit;
 use std::os::raw::c_int;
 
 /// A family of datagram sockets.
@@ -114,14 +115,14 @@ crate::lua_fn! {
 /// (`CLOSED`, also on an fd-less object) is an empty datagram.
 fn recv_into<F: Datagram>(
     fd: Fd,
-    buf: &mut [u8],
+    buf: &mut [MaybeUninit<u8>],
     with_from: bool,
     tm: &Timeout,
 ) -> Result<(usize, Option<F::Sender>), Fail> {
     let r = if with_from {
-        sock::recv_from(fd, buf, tm).map(|(n, a)| (n, Some(a)))
+        sock::recv_from_uninit(fd, buf, tm).map(|(n, a)| (n, Some(a)))
     } else {
-        sock::recv(fd, buf, 0, tm).map(|n| (n, None))
+        sock::recv_uninit(fd, buf, 0, tm).map(|n| (n, None))
     };
     let (n, from) = match r {
         Ok(v) => v,
@@ -148,14 +149,19 @@ fn recv_and_push<F: Datagram>(l: State<'_>, o: &mut F, wanted: usize, with_from:
     let fd = *o.fd();
     let tm = o.tm();
     if wanted <= DATAGRAMSIZE {
-        let mut small = [0u8; DATAGRAMSIZE];
+        // not zeroed: the kernel writes what it returns
+        let mut small = [MaybeUninit::<u8>::uninit(); DATAGRAMSIZE];
         let r = l.pure(|| {
             tm.begin();
             recv_into::<F>(fd, &mut small[..wanted], with_from, tm)
         });
         return match r {
             Ok((len, sender)) => {
-                l.push_bytes(&small[..len]);
+                // SAFETY: recv wrote the first `len` bytes (len <= wanted).
+                let data = unsafe {
+                    std::slice::from_raw_parts(small.as_ptr() as *const u8, len.min(wanted))
+                };
+                l.push_bytes(data);
                 push_data::<F>(l, &sender)
             }
             Err(e) => crate::lua::Push::push(Err::<Pushed, _>(e.text()), l),
@@ -169,7 +175,7 @@ fn recv_and_push<F: Datagram>(l: State<'_>, o: &mut F, wanted: usize, with_from:
         }
         let size = nudp::buffer_size(fd, wanted, tm)?;
         let room = out.room(size).map_err(|_| Fail::Oom)?;
-        let (len, sender) = recv_into::<F>(fd, &mut room[..size], with_from, tm)?;
+        let (len, sender) = recv_into::<F>(fd, sock::uninit(&mut room[..size]), with_from, tm)?;
         out.commit(len);
         Ok(sender)
     });
