@@ -46,11 +46,16 @@ pub fn open_serial(l: State) -> c_int {
 
 crate::lua_fn! {
     /// `serial(path)`: the object, or `nil, err, errno` (errno a num).
+    /// The userdata comes first, as in serial.c: if Lua cannot allocate it,
+    /// the error is raised before a descriptor exists that it would leak.
     fn create(l) {
         let path = l.check_cstr(1);
+        let obj = l.new_userdata(l.pure(|| Stream::new(sock::INVALID)));
         match l.pure(|| nunix::open_device(path)) {
             Ok(fd) => {
-                l.new_userdata(l.pure(|| Stream::new(fd)));
+                // SAFETY: `obj` is the userdata just pushed (still on the
+                // stack), sized and aligned for a Stream.
+                unsafe { obj.write(l.pure(|| Stream::new(fd))) };
                 aux::set_class(l, CLIENT, -1);
                 1
             }
