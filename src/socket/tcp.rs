@@ -175,19 +175,25 @@ crate::lua_fn! {
 }
 
 crate::lua_fn! {
+    /// The client's userdata exists before accept(2) (classless until it
+    /// holds the descriptor): if Lua cannot allocate it, the error is
+    /// raised while the connection still waits in the backlog, instead of
+    /// leaking an accepted descriptor (as the C core does).
     fn accept(l) {
         let server = check(l, SERVER);
+        let family = server.family;
+        let obj = l.new_userdata(l.pure(|| Tcp::new(family)));
         let res = l.pure(|| {
             server.tm.mark_start();
-            ninet::try_accept(server.fd, &server.tm).map(|fd| {
-                let mut c = Tcp::new(server.family);
-                c.fd = fd;
-                c
-            })
+            ninet::try_accept(server.fd, &server.tm)
         });
         match res {
-            Ok(c) => {
-                l.new_userdata(c);
+            Ok(fd) => {
+                let mut c = l.pure(|| Tcp::new(family));
+                c.fd = fd;
+                // SAFETY: `obj` is the userdata pushed above, still on the
+                // stack, sized and aligned for a Tcp.
+                unsafe { obj.write(c) };
                 aux::set_class(l, CLIENT, -1);
                 1
             }
