@@ -80,11 +80,16 @@ pub fn open(l: State) {
 }
 
 crate::lua_fn! {
-    /// `unix.dgram()`: the socket exists from the start.
+    /// `unix.dgram()`: the socket exists from the start. Its userdata is
+    /// made first (classless until it holds the descriptor), so a refused
+    /// allocation cannot leak the socket (the C core's does).
     fn create(l) {
+        let obj = l.new_userdata(Dgram { fd: sock::INVALID, tm: Timeout::default() });
         match l.pure(|| nunix::create(libc::SOCK_DGRAM)) {
             Ok(fd) => {
-                l.new_userdata(Dgram { fd, tm: Timeout::default() });
+                // SAFETY: `obj` is the userdata pushed above, still on the
+                // stack, sized and aligned for a Dgram.
+                unsafe { (*obj).fd = fd };
                 aux::set_class(l, UNCONNECTED, -1);
                 1
             }

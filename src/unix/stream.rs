@@ -59,11 +59,16 @@ pub fn open(l: State) {
 }
 
 crate::lua_fn! {
-    /// `unix.stream()`: the socket exists from the start.
+    /// `unix.stream()`: the socket exists from the start. Its userdata is
+    /// made first (classless until it holds the descriptor), so a refused
+    /// allocation cannot leak the socket (the C core's does).
     fn create(l) {
+        let obj = l.new_userdata(l.pure(|| Stream::new(sock::INVALID)));
         match l.pure(|| nunix::create(libc::SOCK_STREAM)) {
             Ok(fd) => {
-                l.new_userdata(l.pure(|| Stream::new(fd)));
+                // SAFETY: `obj` is the userdata pushed above, still on the
+                // stack, sized and aligned for a Stream.
+                unsafe { obj.write(l.pure(|| Stream::new(fd))) };
                 aux::set_class(l, MASTER, -1);
                 1
             }
@@ -113,15 +118,18 @@ crate::lua_fn! {
 }
 
 crate::lua_fn! {
+    /// The client's userdata is made before accept(2), as in `create`.
     fn accept(l) {
         let server = check(l, SERVER);
+        let obj = l.new_userdata(l.pure(|| Stream::new(sock::INVALID)));
         let res = l.pure(|| {
             server.tm.mark_start();
             sock::accept(server.fd, &server.tm).map(Stream::new)
         });
         match res {
             Ok(c) => {
-                l.new_userdata(c);
+                // SAFETY: as in `create`.
+                unsafe { obj.write(c) };
                 aux::set_class(l, CLIENT, -1);
                 1
             }
