@@ -478,7 +478,9 @@ do
   creation("accept", function()
     return srv2:accept()
   end, { c_fd = true, prep = function()
-    if not srv2 then srv2 = assert(socket.bind("127.0.0.1", 0)); _, port2 = srv2:getsockname() end
+    -- a refused accept may leave its connection in the backlog (ours
+    -- creates the object first): room for all of them
+    if not srv2 then srv2 = assert(socket.bind("127.0.0.1", 0, 4096)); _, port2 = srv2:getsockname() end
     local c = assert(socket.connect("127.0.0.1", port2))
     return { done = function() c:close() end }
   end, cleanup = function() srv2:close() end })
