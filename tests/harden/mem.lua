@@ -45,7 +45,9 @@ local function group(prefix, body, opts)
   local dused = host.memused() - used0
   local dfd = host.fdcount() - fd0
   H.info("%s: RSS %+d KiB, Lua memory %+d bytes, descriptors %+d", prefix, drss, dused, dfd)
-  check(prefix .. "RSS back to its start (" .. H.d(drss) .. " KiB more)", drss < RSS_SLACK, nil, opts.c_rss)
+  if not os.getenv("HARDEN_VALGRIND") then
+    check(prefix .. "RSS back to its start (" .. H.d(drss) .. " KiB more)", drss < RSS_SLACK, nil, opts.c_rss)
+  end
   -- (LuaJIT keeps dead values in stack slots for a while: 2 MiB of slack)
   check(prefix .. "Lua memory back to its start", dused < 2 * MiB, H.d(dused) .. " bytes more")
   check(prefix .. "no descriptor left open", dfd == 0, H.d(dfd) .. " more", opts.c_fd)
@@ -362,6 +364,71 @@ peer_group("recv-sweep", "mem: tcp receive sweep", nil, function(port)
         return { sock = c, done = function() c:close() end }
       end)
   end
+end)
+
+------------------------------------------------------------------------------
+-- a direct call of __gc (upstream code and finalizer tricks do it): the C
+-- core's __gc is close, so buffered bytes stay readable and nothing is
+-- allocated again; receive on such an object must not leak a new buffer
+def("gc", function()
+  local prefix = "mem: receive after a direct __gc: "
+  local srv = assert(socket.bind("127.0.0.1", 0))
+  local _, port = srv:getsockname()
+  local shapes = {}
+  group(prefix, function()
+    for i = 1, 1000 do
+      local c = assert(socket.connect("127.0.0.1", port))
+      local s = assert(srv:accept())
+      assert(c:send("hello world"))
+      s:settimeout(2)
+      assert(s:receive(5) == "hello")
+      getmetatable(s).__gc(s)
+      local a, e, p = s:receive(6)
+      if i == 1 then shapes[1] = H.shape(true, a, e, p) end
+      a, e, p = s:receive(1)
+      if i == 1 then shapes[2] = H.shape(true, a, e, p) end
+      s:close(); c:close()
+    end
+    collectgarbage()
+  end)
+  check("mem: a direct __gc keeps buffered bytes readable, as the C core's close: receive(6)",
+    shapes[1] == 'true " world" nil nil', shapes[1])
+  check("mem: a direct __gc, then receive on the empty buffer: closed",
+    shapes[2] == 'true nil "closed" ""', shapes[2])
+  srv:close()
+end)
+
+-- a finalized object brought back (a finalizer of another object keeps it,
+-- which 5.4 and 5.1 both allow): its __gc has run and will not run again,
+-- so a receive on it must not allocate a buffer that nothing frees
+def("gc-resurrect", function()
+  local prefix = "mem: receive on a resurrected object: "
+  local srv = assert(socket.bind("127.0.0.1", 0))
+  local _, port = srv:getsockname()
+  local box = {}
+  local function doomed()
+    local c = assert(socket.connect("127.0.0.1", port))
+    local s = assert(srv:accept())
+    c:close()
+    if newproxy then
+      local p = newproxy(true)
+      getmetatable(p).__gc = function() box[#box + 1] = s end
+    else
+      setmetatable({}, { __gc = function() box[#box + 1] = s end })
+    end
+  end
+  local shape
+  group(prefix, function()
+    for _ = 1, 4 do
+      for _ = 1, 250 do doomed() end
+      collectgarbage(); collectgarbage()
+      for _, s in ipairs(box) do shape = H.shape(true, s:receive(1)) end
+      box = {}
+      collectgarbage(); collectgarbage()
+    end
+  end)
+  check(prefix .. "it reads as closed", shape == 'true nil "closed" ""', shape)
+  srv:close()
 end)
 
 ------------------------------------------------------------------------------
