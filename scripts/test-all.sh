@@ -5,7 +5,9 @@
 #   2. every lua-tests/*.lua on every version (differential vs the C core),
 #   3. upstream's own test programs (testsrvr/testclnt against the DEBUG
 #      builds, the udp scripts, mimetest/ltn12test),
-#   4. the C-host test.
+#   4. the C-host test,
+#   5. the hardening proofs of issue 10 (scripts/harden.sh): capped
+#      allocator, valgrind, fd exhaustion, signals, peer faults, load.
 # Each section reports "N passed, M failed"; the last line sums them up.
 cd "$(dirname "$0")/.."
 VERSIONS="5.1 5.2 5.3 5.4 luajit"
@@ -82,6 +84,18 @@ echo "$p passed, $f failed" >"$log"; total_pass=$((total_pass+p)); total_fail=$(
 
 section "C host"
 sh scripts/c-host-test.sh $VERSIONS >"$log" 2>&1; cat "$log"; tally c-host
+
+for h in "mem:capped allocator and ulimit -v (5.1, 5.4, LuaJIT; checks named mem: wait for the memory redesign)" \
+         "valgrind:valgrind memcheck (lua-tests subset and the capped host, 5.4 and 5.1)" \
+         "fd:descriptor exhaustion (ulimit -n 64, differential)" \
+         "signals:SIGALRM every millisecond without SA_RESTART" \
+         "peers:peer faults: RST, half-close, dying and trickling peers (differential)" \
+         "load:load: 10 000 connections in a select loop, copas with 1 000 clients"; do
+  section "harden ${h#*:}"
+  t0=$(date +%s)
+  sh scripts/harden.sh "${h%%:*}" >"$log" 2>&1; grep -v '^PASS' "$log"; tally "harden ${h%%:*}"
+  echo "(${h%%:*}: $(( $(date +%s) - t0 )) s)"
+done
 
 echo
 echo "$total_pass passed, $total_fail failed"
