@@ -43,7 +43,7 @@ pub enum Raise {
 /// Room for the panic message copied out of the payload before it is dropped.
 const PANIC_MSG_MAX: usize = 200;
 
-impl State {
+impl<'l> State<'l> {
     /// Phase 2: runs `work` (pure Rust, no Lua API) and returns its value. A
     /// panic inside becomes the Lua error
     /// `luasocket-rs: internal error: <message>`.
@@ -104,6 +104,13 @@ impl State {
             luaL_error(self.as_ptr(), c"%s".as_ptr(), msg.as_ptr());
         }
         unreachable_after_raise()
+    }
+
+    /// The C core's answer to a refused allocation: the error value
+    /// `"not enough memory"` (what Lua's own memory errors carry).
+    pub fn raise_oom(self) -> ! {
+        self.push_str("not enough memory");
+        self.error_top()
     }
 
     /// `lua_error`: raises the value on top of the stack as it is.
