@@ -32,7 +32,8 @@ interp_of() { case $1 in luajit) echo luajit ;; *) echo lua$1 ;; esac; }
 # env_for impl version: sets LUA_CPATH/LUA_PATH/... for a script run
 env_for() {
   _abi=$(abi_of $2); _ref=/usr/lib/$MULTIARCH/lua/$_abi
-  if [ $1 = c ]; then LUA_CPATH="$_ref/?.so"; else LUA_CPATH="$ROOT/build/$2/?.so;$_ref/?.so"; fi
+  # ours: our build only (no fallback that would quietly load the C core)
+  if [ $1 = c ]; then LUA_CPATH="$_ref/?.so"; else LUA_CPATH="$ROOT/build/$2/?.so"; fi
   LUA_PATH="/usr/share/lua/$_abi/?.lua;/usr/share/lua/$_abi/?/init.lua;$ROOT/tests/harden/lib/?.lua;$ROOT/lua-tests/lib/?.lua"
   LUASOCKET_IMPL=$1; LUA_TESTS_VERSION=$2; HARDEN_DIR=$ROOT/tests/harden
   export LUA_CPATH LUA_PATH LUASOCKET_IMPL LUA_TESTS_VERSION HARDEN_DIR
@@ -69,7 +70,15 @@ tally_script() {
 }
 
 # ---------------------------------------------------------------------------
+# need versions...: the release builds a section runs (`make test` makes them)
+need() {
+  for _v in "$@"; do
+    [ -f "build/$_v/socket/core.so" ] || { ko "build/$_v/socket/core.so is missing (make LUA=$_v)"; finish; }
+  done
+}
+
 section_mem() {
+  need 5.1 5.4 luajit
   for v in 5.1 5.4 luajit; do
     build_host $v || { ko "$v: luahost does not build"; continue; }
     for impl in c rs; do
@@ -120,6 +129,7 @@ clean() {
 
 # ---------------------------------------------------------------------------
 section_fd() {
+  need 5.1 5.4 luajit
   for v in 5.1 5.4 luajit; do
     build_host $v || { ko "$v: luahost does not build"; continue; }
     for impl in c rs; do
@@ -134,6 +144,7 @@ section_fd() {
 }
 
 section_signals() {
+  need 5.1 5.4 luajit
   for v in 5.1 5.4 luajit; do
     build_host $v || { ko "$v: luahost does not build"; continue; }
     run_to c $v "$WORK/sig.c.off" tests/harden/signals.lua off
@@ -151,6 +162,7 @@ section_signals() {
 }
 
 section_peers() {
+  need 5.1 5.2 5.3 5.4 luajit
   for v in 5.1 5.2 5.3 5.4 luajit; do
     HOST=interp run_to c $v "$WORK/peers.c" tests/harden/peers.lua
     HOST=interp run_to rs $v "$WORK/peers.rs" tests/harden/peers.lua
@@ -161,6 +173,7 @@ section_peers() {
 }
 
 section_load() {
+  need 5.4
   SHOW_INFO=1
   build_host 5.4 || { ko "5.4: luahost does not build"; finish; }
   # Each run in a private network namespace (its own loopback and port
@@ -201,6 +214,7 @@ vg_verdict() { # label log rc
 }
 
 section_valgrind() {
+  need 5.4 5.1
   command -v valgrind >/dev/null || { ko "valgrind is not installed (scripts/deps.sh)"; finish; }
   for v in 5.4 5.1; do
     abi=$(abi_of $v); ref=/usr/lib/$MULTIARCH/lua/$abi
