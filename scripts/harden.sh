@@ -208,7 +208,7 @@ mask() { sed -E -e 's/0x[0-9a-f]+/0xADDR/g' -e "s/'socket\.core\./'socket./g" "$
 
 vg_verdict() { # label log rc
   if [ "$3" = 99 ] || grep -q '^==[0-9]*== [A-Z]' "$2"; then
-    ko "$1"; grep -E '^==[0-9]+== ' "$2" | head -n 25 | sed 's/^/    /'
+    ko "$1"; grep -E '^==[0-9]+== ' "$2" | head -n 6 | sed 's/^/    /'
   elif [ "$3" = 124 ] || [ "$3" -ge 128 ]; then ko "$1 (exit $3 under valgrind)"
   else ok "$1"; fi
 }
