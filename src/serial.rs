@@ -33,6 +33,9 @@ impl Family for Serial {
     fn tm(&mut self) -> &mut Timeout {
         &mut self.tm
     }
+    fn dirty(&mut self) -> bool {
+        !self.buf.is_empty()
+    }
 }
 
 impl Stream for Serial {

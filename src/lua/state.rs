@@ -192,6 +192,25 @@ impl<'l> State<'l> {
         // SAFETY: as above.
         unsafe { lua_touserdata(self.0, idx) }
     }
+    /// `lua_topointer`: the identity of a table, function, userdata...
+    #[inline]
+    pub fn to_pointer(self, idx: c_int) -> *const c_void {
+        // SAFETY: as above.
+        unsafe { lua_topointer(self.0, idx) }
+    }
+    /// `lua_tocfunction`: the C function at `idx`, if it is one.
+    #[inline]
+    pub fn to_cfunction(self, idx: c_int) -> Option<lua_CFunction> {
+        // SAFETY: as above.
+        unsafe { lua_tocfunction(self.0, idx) }
+    }
+    /// `lua_getupvalue`: pushes upvalue `n` of the function at `idx`; false
+    /// (nothing pushed) if it has none.
+    #[inline]
+    pub fn get_upvalue(self, idx: c_int, n: c_int) -> bool {
+        // SAFETY: as above.
+        unsafe { !lua_getupvalue(self.0, idx, n).is_null() }
+    }
     #[inline]
     pub fn raw_len(self, idx: c_int) -> usize {
         // SAFETY: as above.

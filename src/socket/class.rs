@@ -108,6 +108,11 @@ pub trait Family: Copy + 'static {
     const ANY: &'static CStr;
     fn fd(&mut self) -> &mut Fd;
     fn tm(&mut self) -> &mut Timeout;
+    /// Whether bytes are buffered (`dirty`): never, unless the family reads
+    /// through a buffer.
+    fn dirty(&mut self) -> bool {
+        false
+    }
 }
 
 /// The class of the value at 1 within the running method's family (the

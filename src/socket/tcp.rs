@@ -51,6 +51,9 @@ impl Family for Tcp {
     fn tm(&mut self) -> &mut Timeout {
         &mut self.tm
     }
+    fn dirty(&mut self) -> bool {
+        !self.buf.is_empty()
+    }
 }
 
 impl Stream for Tcp {
@@ -182,7 +185,7 @@ crate::lua_fn! {
         let family = server.family;
         let client = l.new_userdata(Tcp::new(family));
         let fd = l.pure(|| {
-            server.tm.mark_start();
+            server.tm.begin();
             ninet::try_accept(server.fd, &server.tm)
         })?;
         *client = Tcp { fd, ..Tcp::new(family) };

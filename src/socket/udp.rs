@@ -197,7 +197,7 @@ crate::lua_fn! {
                 }
                 udp.family = family;
             }
-            udp.tm.mark_start();
+            udp.tm.begin();
             dgram::sent(nudp::sendto(udp.fd, data, &addr, &udp.tm))
         })
     }

@@ -130,7 +130,7 @@ crate::lua_fn! {
         let path = l.check_cstr(3);
         let r = l.pure(|| {
             let to = nunix::address(path)?;
-            d.tm.mark_start();
+            d.tm.begin();
             Some(nunix::send(d.fd, data, Some(&to), &d.tm))
         });
         match r {

@@ -47,6 +47,9 @@ impl Family for UnixStream {
     fn tm(&mut self) -> &mut Timeout {
         &mut self.tm
     }
+    fn dirty(&mut self) -> bool {
+        !self.buf.is_empty()
+    }
 }
 
 impl Stream for UnixStream {
@@ -147,7 +150,7 @@ crate::lua_fn! {
         let obj = l.new_userdata(UnixStream::new(sock::INVALID));
         let fd = l
             .pure(|| {
-                server.tm.mark_start();
+                server.tm.begin();
                 sock::accept(server.fd, &server.tm)
             })
             .map_err(err_text)?;
