@@ -14,7 +14,7 @@ use crate::lua::{HostBuf, State};
 #[cfg(not(feature = "lua53"))]
 use crate::net::sink::Fixed;
 use crate::net::sink::{Oom, Sink};
-use stack::{StackBuf, STACK};
+use stack::{Capped, Counter, StackBuf, STACK};
 use std::os::raw::c_int;
 
 pub mod codec;
@@ -63,6 +63,10 @@ trait Job {
     fn likely(&self) -> usize {
         self.bound().unwrap_or(usize::MAX)
     }
+    /// The bound is the exact output length (b64).
+    fn exact(&self) -> bool {
+        false
+    }
     /// The most the filter writes at once (room a fixed array keeps beyond
     /// the bound, so that the last windows fit).
     fn need(&self) -> usize;
@@ -100,17 +104,24 @@ impl Out<'_, '_> {
     }
 }
 
+/// Results from this size on are measured before they are built.
+const MEASURE: usize = 1024 * 1024;
+
 /// Runs `job` and pushes its results: into an array on the stack when the
 /// result fits there (surely, by the bound, or likely, by the guess: a wrong
 /// guess costs one attempt of at most STACK bytes), else into a host buffer
-/// (a guard userdata pushed first). Every frame here holds plain data only,
-/// so a raise in phase 3 skips nothing.
+/// (a guard userdata pushed first). A large result is measured first (a
+/// pass that only counts, unless the bound is exact), so that its buffer is
+/// allocated once at its size: never doubled past it, never more than the C
+/// core's own peak. Every frame here holds plain data only, so a raise in
+/// phase 3 skips nothing.
 #[inline]
 fn filter<J: Job>(l: State, job: &J) -> c_int {
     let fits = job.bound().and_then(|b| b.checked_add(job.need()));
     let likely = job.likely().saturating_add(job.need());
+    // One array for the frame: the result, or the scratch of a counting pass.
+    let mut array = stack::array();
     if fits.is_some_and(|n| n <= STACK) || likely <= STACK {
-        let mut array = stack::array();
         let mut sb = StackBuf::new(&mut array);
         if let Ok(ctx) = l.pure(|| job.run(&mut sb)) {
             return job.push(l, Out::Fixed(sb.as_slice()), ctx);
@@ -118,35 +129,66 @@ fn filter<J: Job>(l: State, job: &J) -> c_int {
         // The guess was wrong (or, a bug the unit tests cover, a bound did
         // not hold): start over in a host buffer.
     }
+    let size = if job.exact() {
+        fits
+    } else if likely >= MEASURE {
+        measure(l, job, &mut array)
+    } else {
+        None
+    };
     let mut hb = l.new_hostbuf();
-    match l.pure(|| job.run(&mut hb)) {
+    let run = match size {
+        Some(n) => l.pure(|| {
+            hb.room(n)?;
+            job.run(&mut Capped::new(&mut hb, n))
+        }),
+        None => l.pure(|| job.run(&mut hb)),
+    };
+    match run {
         Ok(ctx) => job.push(l, Out::Host(&mut hb), ctx),
         Err(Oom) => {
             hb.release();
-            out_of_memory(l, job, fits)
+            out_of_memory(l, job, size, &mut array)
         }
     }
+}
+
+/// The exact room `job` needs: its output length (a pass that only counts,
+/// in `scratch`) plus the largest single write (the last windows may ask
+/// that much more than remains). None where one write is larger than the
+/// scratch array (a marker of more than 16 KiB).
+fn measure<J: Job>(l: State, job: &J, scratch: &mut stack::Array) -> Option<usize> {
+    let mut counter = Counter::new(scratch);
+    let len = l.pure(|| job.run(&mut counter).map(|_| counter.len()));
+    len.ok()?.checked_add(job.need())
 }
 
 /// The host's allocator refused to grow the result: raise what the C core
 /// raises there. Its `luaL_Buffer` gets memory through Lua, so Lua raises
 /// its own memory error (`LUA_ERRMEM`, "not enough memory", no message
 /// handler), after an emergency collection on 5.2+. For the same error (and
-/// the same second chance) Lua itself is asked for one block of the whole
-/// bound: refused, Lua raises exactly that; granted (garbage was collected),
-/// the result is finished there. 5.3's buffer grows through the raw
-/// allocator instead and raises a plain error with its own text.
+/// the same second chance) Lua itself is asked for one block of exactly the
+/// room the result needs (measured if it was not: the host buffer may have
+/// asked for much more): refused, Lua raises exactly that; granted, the
+/// result is finished there. 5.3's buffer grows through the raw allocator
+/// instead and raises a plain error with its own text.
 #[cold]
 #[inline(never)]
-fn out_of_memory<J: Job>(l: State, job: &J, fits: Option<usize>) -> c_int {
+fn out_of_memory<J: Job>(
+    l: State,
+    job: &J,
+    size: Option<usize>,
+    scratch: &mut stack::Array,
+) -> c_int {
     #[cfg(feature = "lua53")]
     {
-        let _ = (job, fits);
+        let _ = (job, size, scratch);
         l.error_msg(c"not enough memory for buffer allocation")
     }
     #[cfg(not(feature = "lua53"))]
     {
-        if let Some(len) = fits.filter(|&n| n <= isize::MAX as usize / 2) {
+        let size = size.or_else(|| measure(l, job, scratch));
+        if let Some(len) = size.filter(|&n| n <= isize::MAX as usize / 2) {
             let block = l.new_userdata_slice::<u8>(len, 0);
             let mut f = Fixed::new(block);
             if let Ok(ctx) = l.pure(|| job.run(&mut f)) {
@@ -220,6 +262,9 @@ struct Codec<'a> {
 
 impl Job for Codec<'_> {
     type Ctx = Atom;
+    fn exact(&self) -> bool {
+        matches!(self.kind, Kind::B64)
+    }
     fn likely(&self) -> usize {
         match self.kind {
             Kind::Qp => total(self.c, self.d).map_or(usize::MAX, codec::qp_guess),
