@@ -113,6 +113,30 @@ impl<'l> State<'l> {
         self.error_top()
     }
 
+    /// The C core's answer when its buffer (a `luaL_Buffer`) could not grow
+    /// to `size` bytes: Lua's own memory error (`LUA_ERRMEM`, no message
+    /// handler), raised by asking Lua itself for that block — what the C
+    /// core's buffer does; on 5.3 the buffer grows through the raw
+    /// allocator and raises its own text. (If Lua grants the block after all,
+    /// after an emergency collection, the plain error follows.)
+    pub fn raise_buffer_oom(self, size: usize) -> ! {
+        if cfg!(feature = "lua53") {
+            self.error_msg(c"not enough memory for buffer allocation")
+        }
+        self.raise_lua_oom(size)
+    }
+
+    /// Lua's own memory error, as a string or userdata of `size` bytes that
+    /// Lua cannot allocate raises it: asks Lua for such a block (granted
+    /// after all, the plain error follows).
+    pub fn raise_lua_oom(self, size: usize) -> ! {
+        if size > 0 && size <= isize::MAX as usize / 2 {
+            let _ = self.new_userdata_slice::<u8>(size, 0);
+            self.pop(1);
+        }
+        self.raise_oom()
+    }
+
     /// `lua_error`: raises the value on top of the stack as it is.
     pub fn error_top(self) -> ! {
         // SAFETY: valid state; lua_error never returns.

@@ -7,7 +7,8 @@
 //! a small guard userdata pushed in phase 1 (like the box of 5.4's
 //! `luaL_Buffer`): its `__gc` frees whatever block it still holds, so a
 //! raise at any point — a failed push, a memory error, a bad argument —
-//! leaks nothing. After the result is pushed, the block is freed at once.
+//! leaks nothing (on 5.4 the guard is to-be-closed, so that happens at
+//! once). After the result is pushed, the block is freed at once.
 use super::ffi::{self, lua_Alloc};
 use super::State;
 use crate::net::sink::{Oom, Sink};
@@ -25,6 +26,8 @@ struct Block {
     cap: usize,
     alloc: lua_Alloc,
     ud: *mut c_void,
+    /// the size the allocator last refused
+    refused: usize,
 }
 
 impl Block {
@@ -78,12 +81,30 @@ impl<'l> State<'l> {
             cap: 0,
             alloc,
             ud,
+            refused: 0,
         });
-        if self.new_metatable(GUARD) {
+        // registered only once complete: a memory error while building it
+        // must not leave a metatable without __close behind
+        self.registry_metatable(GUARD);
+        if self.type_of(-1) != crate::lua::LuaType::Table {
+            self.pop(1);
+            self.new_table(0, 2);
             self.push_cfunction(guard_gc);
             self.set_field(-2, c"__gc");
+            self.push_cfunction(guard_gc);
+            self.set_field(-2, c"__close");
+            self.push_value(-1);
+            self.set_field(State::REGISTRY, GUARD);
         }
         self.set_metatable(-2);
+        // 5.4: to-be-closed, so a raise frees the block at once (as 5.4's
+        // own luaL_Buffer box does), not at some later collection: the
+        // block is invisible to the collector's accounting.
+        #[cfg(feature = "lua54")]
+        // SAFETY: valid state; the value on top has a __close metamethod.
+        unsafe {
+            ffi::lua_toclose(self.as_ptr(), -1)
+        };
         HostBuf { b: p }
     }
 
@@ -105,6 +126,11 @@ impl HostBuf<'_> {
         unsafe { std::slice::from_raw_parts_mut(self.b.ptr, self.b.len) }
     }
 
+    /// The size the host's allocator last refused (0: none).
+    pub fn refused(&self) -> usize {
+        self.b.refused
+    }
+
     /// Frees the block now (before raising an error, for instance).
     pub fn release(&mut self) {
         self.b.free();
@@ -121,6 +147,7 @@ impl HostBuf<'_> {
         // block when it refuses.
         let p = unsafe { (b.alloc)(b.ud, b.ptr as *mut c_void, b.cap, want) } as *mut u8;
         if p.is_null() {
+            b.refused = want;
             return Err(Oom);
         }
         b.ptr = p;

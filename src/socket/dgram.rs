@@ -189,8 +189,9 @@ fn recv_and_push<F: Datagram>(l: State<'_>, o: &mut F, wanted: usize, with_from:
             push_data::<F>(l, &sender)
         }
         Err(Fail::HostOom) => {
+            let size = out.refused();
             out.release();
-            l.raise_oom()
+            l.raise_lua_oom(size)
         }
         Err(e) => {
             out.release();

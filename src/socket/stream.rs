@@ -227,8 +227,9 @@ pub fn receive_on<B: Buffered, I: Io>(
                 buffer::receive(&mut st, io, tm, pat, &mut out)
             });
             let Ok(err) = r else {
+                let size = out.refused();
                 out.release();
-                l.raise_oom()
+                l.raise_buffer_oom(size)
             };
             let text = err.err().map(|e| io.error(e));
             l.push_hostbuf(&mut out);
