@@ -185,6 +185,7 @@ end
 -- Output
 ---------------------------------------------------------------------------
 local seq = 0
+local compared, sided = 0, 0 -- calls made on both cores / kept from the reference
 local function line(s) write(s, "\n") end
 local slow = {}
 
@@ -531,6 +532,7 @@ end
 
 local function emit_side(reason, what, a, n, check)
   seq = seq + 1
+  sided = sided + 1
   line(string.format("#%d SIDE %s %s", seq, reason, what))
   if IMPL == "rs" then
     io.stdout:flush() -- a crash here shows which call it was
@@ -573,6 +575,7 @@ local function call_adopt(what, f, a, n, post, peer_of)
   local function cap(...) r.n = select("#", ...); for i = 1, r.n do r[i] = select(i, ...) end end
   cap(pcall(f, unpack(a, 1, n)))
   local dt = socket.gettime() - t0
+  compared = compared + 1
   adopt_results(peer_of, unpack(r, 1, r.n))
   local res = post and post(r) or pack(unpack(r, 1, r.n))
   emit(what, a, n, res, dt)
@@ -892,6 +895,7 @@ local function namespace_call()
   elseif r == 5 then
     local a, n = mutate({}, 0)
     seq = seq + 1
+    compared = compared + 1
     local ok, t = pcall(socket.gettime, unpack(a, 1, n))
     line(string.format("#%d gettime(%s) -> %s %s", seq, args_repr(a, n), tostring(ok), type(t)))
   elseif r <= 8 then -- select
@@ -1061,7 +1065,7 @@ end
 
 local steps = 0
 local FDDEBUG = os.getenv("FUZZ_FDDEBUG")
-while seq < CALLS do
+while compared < CALLS do
   steps = steps + 1
   if FDDEBUG then
     line("lowfd " .. tostring(lowfd()))
@@ -1077,6 +1081,6 @@ end
 
 for _, e in ipairs(pool) do retire(e) end
 for _, h in pairs(HUB) do h:close() end
-line("done " .. seq)
+line(string.format("done %d %d", compared, sided))
 if side then side:write(string.format("side failures %d\n", side_fail)); side:close() end
 for _, s in ipairs(slow) do io.stderr:write("SLOW ", s, "\n") end
