@@ -9,6 +9,11 @@ fn main() {
     let out = PathBuf::from(env::var("OUT_DIR").unwrap()).join("luasocket.h");
     println!("cargo:rerun-if-changed=src");
     println!("cargo:rerun-if-changed=cbindgen.toml");
+    // the C-side checks in tests/ drive the `cc` crate outside a build script
+    println!(
+        "cargo:rustc-env=LUASOCKET_TARGET={}",
+        env::var("TARGET").unwrap()
+    );
     let config = cbindgen::Config::from_file(crate_dir.join("cbindgen.toml"))
         .expect("cbindgen.toml is valid");
     cbindgen::Builder::new()

@@ -6,7 +6,8 @@
 #      and a short slice of the differential fuzzer (scripts/fuzz.sh --short),
 #   3. upstream's own test programs (testsrvr/testclnt against the DEBUG
 #      builds, the udp scripts, mimetest/ltn12test),
-#   4. the C-host test.
+#   4. the C API lua-sec links against (a C user on Debian's library and
+#      ours, outputs compared), the C-host test.
 # Each section reports "N passed, M failed"; the last line sums them up.
 cd "$(dirname "$0")/.."
 VERSIONS="5.1 5.2 5.3 5.4 luajit"
@@ -83,6 +84,9 @@ if make --no-print-directory install LUA=5.3 PREFIX=/usr DESTDIR="$stage" >/dev/
 else f=$((f+1)); echo "FAIL make install paths"; find "$stage" -type f; fi
 rm -rf "$stage"
 echo "$p passed, $f failed" >"$log"; total_pass=$((total_pass+p)); total_fail=$((total_fail+f))
+
+section "C API that Debian's lua-sec imports (same C user on Debian's library and ours)"
+sh scripts/capi-test.sh $VERSIONS >"$log" 2>&1; cat "$log"; tally capi
 
 section "C host"
 sh scripts/c-host-test.sh $VERSIONS >"$log" 2>&1; cat "$log"; tally c-host

@@ -5,9 +5,11 @@
 //! * [`net`]: plain Rust system code (no Lua).
 //! * [`socket`]: the Lua-visible module and objects, joining the two.
 //! * [`mime`]: the `mime.core` filters.
+//! * `capi`: the C core's internal C API that Debian's lua-sec links against.
 #![deny(unsafe_op_in_unsafe_fn)]
 #![allow(non_snake_case)]
 
+mod capi;
 mod entry;
 pub mod lua;
 pub mod mime;

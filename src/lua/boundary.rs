@@ -106,6 +106,13 @@ impl State {
         unreachable_after_raise()
     }
 
+    /// The C core's answer to a refused allocation: the error value
+    /// `"not enough memory"` (what Lua's own memory errors carry).
+    pub fn raise_oom(self) -> ! {
+        self.push_str("not enough memory");
+        self.error_top()
+    }
+
     /// `lua_error`: raises the value on top of the stack as it is.
     pub fn error_top(self) -> ! {
         // SAFETY: valid state; lua_error never returns.

@@ -5,12 +5,16 @@
 //!   API call or macro we use, so that the object modules are plain safe Rust.
 //! * [`boundary`]: the recipe every exported `lua_CFunction` follows (see the
 //!   module docs there) and the only functions that raise Lua errors.
+//! * [`HostBuf`]: result buffers in the host's memory, freed by a guard
+//!   userdata if anything raises.
 pub mod ffi;
 
 mod boundary;
+mod hostbuf;
 mod state;
 
 pub use boundary::{Panicked, Raise};
+pub use hostbuf::HostBuf;
 pub use state::{LuaType, State};
 
 /// Defines an exported-style `lua_CFunction`: `extern "C-unwind"`, handing the

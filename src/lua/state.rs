@@ -281,6 +281,31 @@ impl State {
         // stays alive while on the stack (callers keep it there for 'a).
         (!p.is_null()).then(|| unsafe { &mut *p })
     }
+    /// The bytes of the full userdata at `idx` when it is one of exactly
+    /// `size` bytes (a scratch or buffer block this crate created with
+    /// [`State::new_userdata_slice`]); valid while that value stays
+    /// referenced from the stack.
+    pub fn userdata_bytes<'a>(self, idx: c_int, size: usize) -> Option<&'a mut [u8]> {
+        if self.type_of(idx) != LuaType::Userdata || self.raw_len(idx) != size {
+            return None;
+        }
+        let p = self.to_userdata(idx) as *mut u8;
+        // SAFETY: a live full userdata of `size` bytes (initialised when it
+        // was created); callers keep it on the stack for 'a.
+        (!p.is_null()).then(|| unsafe { std::slice::from_raw_parts_mut(p, size) })
+    }
+    /// Pushes the value attached to the userdata at `idx` (nil if none).
+    #[inline]
+    pub fn get_slot(self, idx: c_int) {
+        // SAFETY: valid state; callers pass the index of a full userdata.
+        unsafe { lua_getslot(self.0, idx) }
+    }
+    /// Pops a value and attaches it to the userdata at `idx` (absolute).
+    #[inline]
+    pub fn set_slot(self, idx: c_int) {
+        // SAFETY: as above.
+        unsafe { lua_setslot(self.0, idx) }
+    }
     /// `luaL_checktype`: the host's `T expected, got U` (5.3+ name `U` after
     /// a `__name` metafield).
     #[inline]

@@ -101,6 +101,26 @@ pub fn socket_strerror(code: i32) -> Option<ErrText> {
     Some(ErrText::new(fixed))
 }
 
+/// `socket_strerror` as the C function returns it, for the C API: a static C
+/// string, libc's `strerror` pointer, or NULL for success.
+pub fn socket_strerror_c(code: i32) -> *const libc::c_char {
+    let fixed: &'static CStr = match code {
+        DONE => return std::ptr::null(),
+        CLOSED => c"closed",
+        TIMEOUT => c"timeout",
+        c if c < 0 => c"unknown error",
+        libc::EADDRINUSE => c"address already in use",
+        libc::EISCONN => c"already connected",
+        libc::EACCES => c"permission denied",
+        libc::ECONNREFUSED => c"connection refused",
+        libc::ECONNABORTED | libc::ECONNRESET => c"closed",
+        libc::ETIMEDOUT => c"timeout",
+        // SAFETY: strerror accepts any int; the pointer is what C returns.
+        _ => return unsafe { libc::strerror(code) },
+    };
+    fixed.as_ptr()
+}
+
 /// Raw libc `gai_strerror(code)`.
 pub fn gai_strerror(code: i32) -> ErrText {
     // SAFETY: gai_strerror accepts any int and returns a static string.
@@ -175,6 +195,25 @@ mod tests {
         assert_eq!(s(socket_strerror(libc::ETIMEDOUT)), "timeout");
         assert_eq!(s(socket_strerror(libc::EBADF)), "Bad file descriptor");
         assert_eq!(s(socket_strerror(libc::EINVAL)), "Invalid argument");
+    }
+
+    #[test]
+    fn c_texts_match() {
+        assert!(socket_strerror_c(DONE).is_null());
+        for code in [
+            CLOSED,
+            TIMEOUT,
+            UNKNOWN,
+            -7,
+            libc::EADDRINUSE,
+            libc::ECONNRESET,
+            libc::EBADF,
+            9999,
+        ] {
+            // SAFETY: non-NULL C strings from socket_strerror_c.
+            let c = unsafe { CStr::from_ptr(socket_strerror_c(code)) };
+            assert_eq!(c.to_bytes(), &*socket_strerror(code).unwrap(), "{code}");
+        }
     }
 
     #[test]

@@ -3,11 +3,13 @@
 //! without an interpreter.
 pub mod buffer;
 pub mod cast;
+pub mod cbuffer;
 pub mod errors;
 pub mod inet;
 pub mod options;
 pub mod poll;
 pub mod resolve;
+pub mod sink;
 pub mod sock;
 pub mod time;
 pub mod timeout;

@@ -56,6 +56,24 @@ pub fn set_nonblocking(fd: Fd) {
     }
 }
 
+/// `socket_setblocking` / `socket_setnonblocking`: clears or sets
+/// O_NONBLOCK whatever it was (LuaSec blocks a descriptor around its
+/// handshake and hands it back).
+pub fn set_blocking(fd: Fd, blocking: bool) {
+    // SAFETY: fcntl on an integer fd; an invalid fd just fails.
+    unsafe {
+        let flags = libc::fcntl(fd, libc::F_GETFL, 0);
+        if flags >= 0 {
+            let want = if blocking {
+                flags & !libc::O_NONBLOCK
+            } else {
+                flags | libc::O_NONBLOCK
+            };
+            libc::fcntl(fd, libc::F_SETFL, want);
+        }
+    }
+}
+
 /// A socket address as returned by the resolver or the kernel.
 #[derive(Clone, Copy)]
 pub struct SockAddr {

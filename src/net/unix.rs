@@ -94,10 +94,10 @@ pub fn send(fd: Fd, data: &[u8], to: Option<&SockAddr>, tm: &Timeout) -> (usize,
 pub struct StreamIo(pub Fd);
 
 impl Io for StreamIo {
-    fn recv(&mut self, buf: &mut [u8], tm: &Timeout) -> (usize, i32) {
+    fn recv(&mut self, buf: &mut [u8], tm: &mut Timeout) -> (usize, i32) {
         sock::recv(self.0, buf, tm)
     }
-    fn send(&mut self, data: &[u8], tm: &Timeout) -> (usize, i32) {
+    fn send(&mut self, data: &[u8], tm: &mut Timeout) -> (usize, i32) {
         send(self.0, data, None, tm)
     }
 }
@@ -107,7 +107,7 @@ impl Io for StreamIo {
 pub struct DevIo(pub Fd);
 
 impl Io for DevIo {
-    fn recv(&mut self, buf: &mut [u8], tm: &Timeout) -> (usize, i32) {
+    fn recv(&mut self, buf: &mut [u8], tm: &mut Timeout) -> (usize, i32) {
         if self.0 == INVALID {
             return (0, CLOSED);
         }
@@ -132,7 +132,7 @@ impl Io for DevIo {
             }
         }
     }
-    fn send(&mut self, data: &[u8], tm: &Timeout) -> (usize, i32) {
+    fn send(&mut self, data: &[u8], tm: &mut Timeout) -> (usize, i32) {
         if self.0 == INVALID {
             return (0, CLOSED);
         }
@@ -226,7 +226,7 @@ mod tests {
         assert_eq!(sock::bind(srv, &addr), DONE);
         assert_eq!(sock::listen(srv, 4), DONE);
         assert_eq!(path_of(&sockname(srv).unwrap()), path.to_bytes());
-        let tm = Timeout {
+        let mut tm = Timeout {
             block: 1.0,
             total: -1.0,
             start: crate::net::time::gettime(),
@@ -235,19 +235,19 @@ mod tests {
         assert_eq!(sock::connect(cli, &addr, &tm), DONE);
         assert_eq!(path_of(&sockname(cli).unwrap()), b"");
         let mut acc = sock::accept(srv, &tm).unwrap();
-        assert_eq!(StreamIo(cli).send(b"hi", &tm), (2, DONE));
+        assert_eq!(StreamIo(cli).send(b"hi", &mut tm), (2, DONE));
         let mut b = [0u8; 8];
-        assert_eq!(StreamIo(acc).recv(&mut b, &tm), (2, DONE));
-        let zero = Timeout {
+        assert_eq!(StreamIo(acc).recv(&mut b, &mut tm), (2, DONE));
+        let mut zero = Timeout {
             block: 0.0,
             total: -1.0,
             start: 0.0,
         };
-        assert_eq!(StreamIo(acc).recv(&mut b, &zero), (0, TIMEOUT));
+        assert_eq!(StreamIo(acc).recv(&mut b, &mut zero), (0, TIMEOUT));
         for fd in [&mut cli, &mut acc, &mut srv] {
             sock::destroy(fd);
         }
-        assert_eq!(StreamIo(INVALID).send(b"x", &tm), (0, CLOSED));
+        assert_eq!(StreamIo(INVALID).send(b"x", &mut tm), (0, CLOSED));
         let _ = std::fs::remove_file(path.to_str().unwrap());
     }
 
@@ -278,10 +278,10 @@ mod tests {
     fn device() {
         assert_eq!(open_device(c"/nonexistent"), Err(libc::ENOENT));
         let mut fd = open_device(c"/dev/null").unwrap();
-        let tm = Timeout::default();
-        assert_eq!(DevIo(fd).send(b"abc", &tm), (3, DONE));
-        assert_eq!(DevIo(fd).recv(&mut [0u8; 4], &tm), (0, CLOSED));
+        let mut tm = Timeout::default();
+        assert_eq!(DevIo(fd).send(b"abc", &mut tm), (3, DONE));
+        assert_eq!(DevIo(fd).recv(&mut [0u8; 4], &mut tm), (0, CLOSED));
         sock::destroy(&mut fd);
-        assert_eq!(DevIo(INVALID).recv(&mut [0u8; 4], &tm), (0, CLOSED));
+        assert_eq!(DevIo(INVALID).recv(&mut [0u8; 4], &mut tm), (0, CLOSED));
     }
 }

@@ -1,9 +1,13 @@
 //! The Lua side of buffered stream I/O (buffer.c's `buffer_meth_*`), shared
 //! by every stream class: argument rules, return shapes, debug timing.
 use crate::lua::State;
-use crate::net::buffer::{self, Io, LazyBuffer, Out, Pattern};
+use crate::net::buffer::{
+    self, Fast, Io, IoErr, ObjBuf, Pattern, Stats, Storage, StreamBuf, Window, BUF_SIZE,
+};
 use crate::net::cast::{c_long, c_size};
+use crate::net::cbuffer::CBuffer;
 use crate::net::errors::DONE;
+use crate::net::sink::Sink;
 use crate::net::time::gettime;
 use crate::net::timeout::Timeout;
 use std::os::raw::c_int;
@@ -19,9 +23,49 @@ fn push_elapsed(l: State, tm: &Timeout) -> c_int {
     }
 }
 
+/// What a stream method hands to [`receive`]: its buffer, whose storage is
+/// reachable once the arguments are settled.
+pub trait Buffered {
+    type Storage<'a>: Storage
+    where
+        Self: 'a;
+    /// Called with the arguments settled at 1..3; may push (one value).
+    fn storage<'a>(&'a mut self, l: State) -> Self::Storage<'a>;
+}
+
+/// Our stream objects: the area is a userdata attached to the object at 1,
+/// created on the first receive, and kept on the stack during the call.
+impl Buffered for StreamBuf {
+    type Storage<'a> = ObjBuf<'a>;
+    fn storage<'a>(&'a mut self, l: State) -> ObjBuf<'a> {
+        l.get_slot(1);
+        let area = match l.userdata_bytes(-1, BUF_SIZE) {
+            Some(a) => a,
+            None => {
+                l.pop(1);
+                let a = l.new_userdata_slice(BUF_SIZE, 0u8);
+                l.push_value(-1);
+                l.set_slot(1);
+                // a replaced area (debug.setuservalue) lost its bytes
+                self.win = Window::default();
+                a
+            }
+        };
+        ObjBuf { state: self, area }
+    }
+}
+
+/// A C `t_buffer` (the C API): the area is inline.
+impl Buffered for CBuffer {
+    type Storage<'a> = &'a mut CBuffer;
+    fn storage(&mut self, _l: State) -> &mut CBuffer {
+        self
+    }
+}
+
 /// `receive([pattern [, prefix]])` on the object at 1: `data, nil, nil` or
 /// `nil, err, partial`.
-pub fn receive<I: Io>(l: State, buf: &mut LazyBuffer, tm: &mut Timeout, io: &mut I) -> c_int {
+pub fn receive<B: Buffered, I: Io>(l: State, buf: &mut B, tm: &mut Timeout, io: &mut I) -> c_int {
     let prefix = l.opt_bytes(3).unwrap_or(b"");
     l.pure(|| tm.mark_start());
     l.set_top(3);
@@ -41,24 +85,45 @@ pub fn receive<I: Io>(l: State, buf: &mut LazyBuffer, tm: &mut Timeout, io: &mut
         let size = prefix.len() as u64;
         (size == 0 || wanted > size).then(|| Pattern::Count(wanted.wrapping_sub(size)))
     };
-    let tmv = *tm;
-    let (out, err) = l.pure(|| match pat {
-        Some(p) => buffer::receive(buf, io, &tmv, p, prefix),
-        None => (Out::Area(0, 0), DONE),
-    });
     // a prefix that already satisfies the count is returned as it is
-    let keep_prefix = pat.is_none();
-    let text = (err != DONE).then(|| io.error(err));
-    match out {
-        Out::Owned(v) => l.push_owned(v),
-        Out::Area(_, _) if keep_prefix => l.push_bytes(prefix),
-        Out::Area(off, len) => l.push_bytes(buf.area_slice(off, len)),
-    }
-    match text {
+    let Some(pat) = pat else {
+        l.push_bytes(prefix);
+        l.push_nil();
+        l.push_nil();
+        return 3 + push_elapsed(l, tm);
+    };
+    let mut st = buf.storage(l);
+    let fast = if prefix.is_empty() {
+        l.pure(|| buffer::receive_fast(&mut st, io, tm, pat))
+    } else {
+        Fast::Sink
+    };
+    let err = match fast {
+        Fast::Area(off, len, err) => {
+            let text = (err != DONE).then(|| io.error(err));
+            l.push_bytes(st.area_slice(off, len));
+            text
+        }
+        Fast::Sink => {
+            let mut out = l.new_hostbuf();
+            let r = l.pure(|| {
+                out.extend(prefix)?;
+                buffer::receive(&mut st, io, tm, pat, &mut out)
+            });
+            let Ok(err) = r else {
+                out.release();
+                l.raise_oom()
+            };
+            let text = (err != DONE).then(|| io.error(err));
+            l.push_hostbuf(&mut out);
+            text
+        }
+    };
+    match err {
         Some(t) => {
             l.push_nil();
             l.insert(-2);
-            l.push_bytes(&t);
+            push_err(l, t);
             l.insert(-2);
         }
         None => {
@@ -70,17 +135,16 @@ pub fn receive<I: Io>(l: State, buf: &mut LazyBuffer, tm: &mut Timeout, io: &mut
 }
 
 /// `send(data [, i [, j]])`: `last, nil, nil` or `nil, err, last`.
-pub fn send<I: Io>(l: State, buf: &mut LazyBuffer, tm: &mut Timeout, io: &mut I) -> c_int {
+pub fn send<I: Io>(l: State, stats: &mut Stats, tm: &mut Timeout, io: &mut I) -> c_int {
     let data = l.check_bytes(2);
     let start = c_long(l.opt_number(3, 1.0));
     let end = c_long(l.opt_number(4, -1.0));
     l.pure(|| tm.mark_start());
-    let tmv = *tm;
-    let (last, err) = l.pure(|| buffer::send(buf, io, &tmv, data, start, end));
+    let (last, err) = l.pure(|| buffer::send(stats, io, tm, data, start, end));
     if err != DONE {
         let t = io.error(err);
         l.push_nil();
-        l.push_bytes(&t);
+        push_err(l, t);
         l.push_number(last as f64);
     } else {
         l.push_number(last as f64);
@@ -90,23 +154,31 @@ pub fn send<I: Io>(l: State, buf: &mut LazyBuffer, tm: &mut Timeout, io: &mut I)
     3 + push_elapsed(l, tm)
 }
 
+/// `lua_pushstring` of a transport's error text (nil for a NULL string).
+fn push_err(l: State, e: IoErr) {
+    match e.bytes() {
+        Some(b) => l.push_bytes(b),
+        None => l.push_nil(),
+    }
+}
+
 /// `getstats()`: received, sent, age (all nums).
-pub fn getstats(l: State, buf: &LazyBuffer) -> c_int {
+pub fn getstats(l: State, stats: &Stats) -> c_int {
     let now = l.pure(gettime);
-    l.push_number(buf.meta.received as f64);
-    l.push_number(buf.meta.sent as f64);
-    l.push_number(now - buf.meta.birthday);
+    l.push_number(stats.received as f64);
+    l.push_number(stats.sent as f64);
+    l.push_number(now - stats.birthday);
     3
 }
 
 /// `setstats([received [, sent [, age]]])`: returns 1.
-pub fn setstats(l: State, buf: &mut LazyBuffer) -> c_int {
+pub fn setstats(l: State, stats: &mut Stats) -> c_int {
     // stored through C's (long) into a size_t
-    buf.meta.received = c_long(l.opt_number(2, buf.meta.received as f64)) as u64;
-    buf.meta.sent = c_long(l.opt_number(3, buf.meta.sent as f64)) as u64;
+    stats.received = c_long(l.opt_number(2, stats.received as f64)) as usize;
+    stats.sent = c_long(l.opt_number(3, stats.sent as f64)) as usize;
     if l.is_number(4) {
         let age = l.to_number_or_zero(4);
-        buf.meta.birthday = l.pure(gettime) - age;
+        stats.birthday = l.pure(gettime) - age;
     }
     l.push_number(1.0);
     1

@@ -5,7 +5,7 @@
 use super::aux::{self, Method};
 use super::{buffer, inet, options};
 use crate::lua::State;
-use crate::net::buffer::{FdIo, LazyBuffer};
+use crate::net::buffer::{FdIo, StreamBuf};
 use crate::net::cast::c_int;
 use crate::net::errors::socket_strerror;
 use crate::net::inet as ninet;
@@ -27,7 +27,7 @@ pub struct Tcp {
     pub fd: Fd,
     pub family: i32,
     pub tm: Timeout,
-    pub buf: LazyBuffer,
+    pub buf: StreamBuf,
 }
 
 impl Tcp {
@@ -36,7 +36,7 @@ impl Tcp {
             fd: INVALID,
             family,
             tm: Timeout::default(),
-            buf: LazyBuffer::new(),
+            buf: StreamBuf::new(),
         }
     }
 }
@@ -70,7 +70,7 @@ fn layout<'a>(l: State, name: &CStr) -> &'a mut Tcp {
 use crate::socket::aux::fail;
 
 const METHODS: &[Method] = &[
-    (c"__gc", gc),
+    (c"__gc", close),
     (c"__tostring", aux::tostring),
     #[cfg(feature = "lua54")]
     (c"__close", close),
@@ -244,19 +244,6 @@ crate::lua_fn! {
 }
 
 crate::lua_fn! {
-    /// `__gc`: `close`, plus the read buffer (which `close` keeps readable).
-    fn gc(l) {
-        let tcp = check_any(l);
-        l.pure(|| {
-            sock::destroy(&mut tcp.fd);
-            tcp.buf.free();
-        });
-        l.push_number(1.0);
-        1
-    }
-}
-
-crate::lua_fn! {
     fn dirty(l) {
         let tcp = check_any(l);
         l.push_bool(!tcp.buf.is_empty());
@@ -303,14 +290,14 @@ crate::lua_fn! {
 crate::lua_fn! {
     fn getstats(l) {
         let tcp = check(l, CLIENT);
-        buffer::getstats(l, &tcp.buf)
+        buffer::getstats(l, &tcp.buf.stats)
     }
 }
 
 crate::lua_fn! {
     fn setstats(l) {
         let tcp = check(l, CLIENT);
-        buffer::setstats(l, &mut tcp.buf)
+        buffer::setstats(l, &mut tcp.buf.stats)
     }
 }
 
@@ -342,7 +329,7 @@ crate::lua_fn! {
     fn send(l) {
         let tcp = check(l, CLIENT);
         let mut io = FdIo(tcp.fd);
-        buffer::send(l, &mut tcp.buf, &mut tcp.tm, &mut io)
+        buffer::send(l, &mut tcp.buf.stats, &mut tcp.tm, &mut io)
     }
 }
 

@@ -9,6 +9,7 @@ use crate::net::cast::c_size;
 use crate::net::errors::{gai_strerror, socket_strerror, ErrText, CLOSED, DONE};
 use crate::net::inet as ninet;
 use crate::net::resolve::{numeric, Hints, NameBuf};
+use crate::net::sink::Sink;
 use crate::net::sock::{self, Fd, SockAddr, INVALID};
 use crate::net::timeout::Timeout;
 use crate::net::udp::{self as nudp, DATAGRAMSIZE};
@@ -309,7 +310,7 @@ type From = Option<(NameBuf, NameBuf)>;
 /// Why a receive returns `nil, err`.
 #[derive(Clone, Copy)]
 enum Fail {
-    /// the C core's failed malloc
+    /// the C core's failed malloc (or the host's allocator refusing ours)
     Oom,
     /// a transport code or errno (udp_strerror)
     Code(i32),
@@ -318,8 +319,8 @@ enum Fail {
 }
 
 /// Shared body of receive/receivefrom. Sizes up to `_DATAGRAMSIZE` use a
-/// stack buffer (as the C core does); larger ones a heap buffer no bigger
-/// than what arrived (see [`nudp::buffer_size`]).
+/// stack buffer (as the C core does); larger ones a buffer from the host's
+/// memory no bigger than what arrived (see [`nudp::buffer_size`]).
 fn recv_and_push(l: State, udp: &mut Udp, wanted: usize, with_from: bool) -> i32 {
     let fd = udp.fd;
     let tm = &mut udp.tm;
@@ -337,24 +338,28 @@ fn recv_and_push(l: State, udp: &mut Udp, wanted: usize, with_from: bool) -> i32
             Err(e) => push_fail(l, e),
         };
     }
+    // larger: a result buffer from the host's memory, sized by what arrived
+    let mut out = l.new_hostbuf();
     let r = l.pure(|| {
         tm.mark_start();
         if nudp::malloc_fails(wanted) {
             return Err(Fail::Oom);
         }
         let size = nudp::buffer_size(fd, wanted, tm).map_err(Fail::Code)?;
-        let mut v = vec![0u8; size];
-        let (len, from) = recv_into(fd, &mut v, with_from, tm)?;
-        v.truncate(len);
-        Ok((v, from))
+        let room = out.room(size).map_err(|_| Fail::Oom)?;
+        let (len, from) = recv_into(fd, &mut room[..size], with_from, tm)?;
+        out.commit(len);
+        Ok(from)
     });
     match r {
-        Ok((v, from)) => {
-            // the bytes first: the Vec must not be alive at any later push
-            l.push_owned(v);
+        Ok(from) => {
+            l.push_hostbuf(&mut out);
             push_from(l, &from)
         }
-        Err(e) => push_fail(l, e),
+        Err(e) => {
+            out.release();
+            push_fail(l, e)
+        }
     }
 }
 

@@ -5,6 +5,7 @@ use super::{attach, err_text, fail, object, push_one};
 use crate::lua::State;
 use crate::net::cast::c_size;
 use crate::net::errors::{ErrText, CLOSED, DONE};
+use crate::net::sink::Sink;
 use crate::net::sock::{self, Fd, SockAddr};
 use crate::net::timeout::Timeout;
 use crate::net::udp as nudp;
@@ -240,8 +241,9 @@ fn recv_into(
 }
 
 /// Shared body of receive/receivefrom: sizes up to 8192 use a stack buffer
-/// as the reference does; larger ones a heap buffer no bigger than what
-/// arrived (see [`nudp::buffer_size`]), never the caller's number.
+/// as the reference does; larger ones a buffer no bigger than what
+/// arrived (see [`nudp::buffer_size`]) from the host's memory, never the
+/// caller's number.
 fn recv_and_push(l: State, d: &mut Dgram, wanted: usize, with_from: bool) -> c_int {
     let fd = d.fd;
     let tm = &mut d.tm;
@@ -260,24 +262,28 @@ fn recv_and_push(l: State, d: &mut Dgram, wanted: usize, with_from: bool) -> c_i
             Err(e) => push_fail(l, e),
         };
     }
+    // larger: a result buffer from the host's memory, sized by what arrived
+    let mut out = l.new_hostbuf();
     let r = l.pure(|| {
         tm.mark_start();
         if nudp::malloc_fails(wanted) {
             return Err(Fail::Oom);
         }
         let size = nudp::buffer_size(fd, wanted, tm).map_err(Fail::Code)?;
-        let mut v = vec![0u8; size];
-        let n = recv_into(fd, &mut v, &mut from, with_from, tm)?;
-        v.truncate(n);
-        Ok(v)
+        let room = out.room(size).map_err(|_| Fail::Oom)?;
+        let n = recv_into(fd, &mut room[..size], &mut from, with_from, tm)?;
+        out.commit(n);
+        Ok(())
     });
     match r {
-        Ok(v) => {
-            // the bytes first: the Vec must not be alive at any later push
-            l.push_owned(v);
+        Ok(()) => {
+            l.push_hostbuf(&mut out);
             push_from(l, &from, with_from)
         }
-        Err(e) => push_fail(l, e),
+        Err(e) => {
+            out.release();
+            push_fail(l, e)
+        }
     }
 }
 

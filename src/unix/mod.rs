@@ -3,7 +3,7 @@
 //! class system, buffered I/O and timeouts of `socket.core`, but register
 //! their own classes and never touch the `socket` table.
 use crate::lua::State;
-use crate::net::buffer::LazyBuffer;
+use crate::net::buffer::StreamBuf;
 use crate::net::errors::{socket_strerror, ErrText, DONE};
 use crate::net::sock;
 use crate::net::sock::Fd;
@@ -26,7 +26,7 @@ pub use serial::open_serial;
 pub struct Stream {
     pub fd: Fd,
     pub tm: Timeout,
-    pub buf: LazyBuffer,
+    pub buf: StreamBuf,
 }
 
 impl Stream {
@@ -34,7 +34,7 @@ impl Stream {
         Stream {
             fd,
             tm: Timeout::default(),
-            buf: LazyBuffer::new(),
+            buf: StreamBuf::new(),
         }
     }
 }

@@ -22,7 +22,7 @@ fn check_any<'a>(l: State) -> &'a mut Stream {
 }
 
 const METHODS: &[Method] = &[
-    (c"__gc", gc),
+    (c"__gc", close),
     (c"__tostring", aux::tostring),
     (c"close", close),
     (c"dirty", dirty),
@@ -73,18 +73,6 @@ crate::lua_fn! {
 }
 
 crate::lua_fn! {
-    /// `__gc`: `close`, plus the read buffer (which `close` keeps readable).
-    fn gc(l) {
-        let s = check_any(l);
-        l.pure(|| {
-            sock::destroy(&mut s.fd);
-            s.buf.free();
-        });
-        push_one(l)
-    }
-}
-
-crate::lua_fn! {
     fn dirty(l) {
         let s = check_any(l);
         l.push_bool(!s.buf.is_empty());
@@ -95,14 +83,14 @@ crate::lua_fn! {
 crate::lua_fn! {
     fn getstats(l) {
         let s = check(l);
-        buffer::getstats(l, &s.buf)
+        buffer::getstats(l, &s.buf.stats)
     }
 }
 
 crate::lua_fn! {
     fn setstats(l) {
         let s = check(l);
-        buffer::setstats(l, &mut s.buf)
+        buffer::setstats(l, &mut s.buf.stats)
     }
 }
 
@@ -118,7 +106,7 @@ crate::lua_fn! {
     fn send(l) {
         let s = check(l);
         let mut io = DevIo(s.fd);
-        buffer::send(l, &mut s.buf, &mut s.tm, &mut io)
+        buffer::send(l, &mut s.buf.stats, &mut s.tm, &mut io)
     }
 }
 

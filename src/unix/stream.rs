@@ -25,7 +25,7 @@ fn check_any<'a>(l: State) -> &'a mut Stream {
 }
 
 const METHODS: &[Method] = &[
-    (c"__gc", gc),
+    (c"__gc", close),
     (c"__tostring", aux::tostring),
     (c"accept", accept),
     (c"bind", bind),
@@ -139,18 +139,6 @@ crate::lua_fn! {
 }
 
 crate::lua_fn! {
-    /// `__gc`: `close`, plus the read buffer (which `close` keeps readable).
-    fn gc(l) {
-        let s = check_any(l);
-        l.pure(|| {
-            sock::destroy(&mut s.fd);
-            s.buf.free();
-        });
-        push_one(l)
-    }
-}
-
-crate::lua_fn! {
     fn dirty(l) {
         let s = check_any(l);
         l.push_bool(!s.buf.is_empty());
@@ -176,14 +164,14 @@ crate::lua_fn! {
 crate::lua_fn! {
     fn getstats(l) {
         let s = check(l, CLIENT);
-        buffer::getstats(l, &s.buf)
+        buffer::getstats(l, &s.buf.stats)
     }
 }
 
 crate::lua_fn! {
     fn setstats(l) {
         let s = check(l, CLIENT);
-        buffer::setstats(l, &mut s.buf)
+        buffer::setstats(l, &mut s.buf.stats)
     }
 }
 
@@ -199,7 +187,7 @@ crate::lua_fn! {
     fn send(l) {
         let s = check(l, CLIENT);
         let mut io = StreamIo(s.fd);
-        buffer::send(l, &mut s.buf, &mut s.tm, &mut io)
+        buffer::send(l, &mut s.buf.stats, &mut s.tm, &mut io)
     }
 }
 

@@ -1,6 +1,6 @@
 //! Lua C API functions whose C signature is identical in 5.1, 5.2, 5.3, 5.4
 //! and LuaJIT 2.1.
-use super::{lua_CFunction, lua_Integer, lua_Number, lua_State};
+use super::{lua_Alloc, lua_CFunction, lua_Integer, lua_Number, lua_State};
 use std::os::raw::{c_char, c_int, c_void};
 
 extern "C-unwind" {
@@ -35,6 +35,7 @@ extern "C-unwind" {
     pub fn lua_setmetatable(L: *mut lua_State, idx: c_int) -> c_int;
 
     pub fn lua_error(L: *mut lua_State) -> c_int;
+    pub fn lua_getallocf(L: *mut lua_State, ud: *mut *mut c_void) -> lua_Alloc;
 
     pub fn luaL_argerror(L: *mut lua_State, arg: c_int, extramsg: *const c_char) -> c_int;
     pub fn luaL_checklstring(L: *mut lua_State, arg: c_int, l: *mut usize) -> *const c_char;

@@ -66,6 +66,14 @@ pub type lua_Number = f64;
 /// the LP64 targets we build for.
 pub type lua_Integer = i64;
 pub type lua_CFunction = unsafe extern "C-unwind" fn(L: *mut lua_State) -> c_int;
+/// The host's allocator (`lua_Alloc`): frees when `nsize` is 0, and returns
+/// NULL (never raises) when it refuses.
+pub type lua_Alloc = unsafe extern "C" fn(
+    ud: *mut std::os::raw::c_void,
+    ptr: *mut std::os::raw::c_void,
+    osize: usize,
+    nsize: usize,
+) -> *mut std::os::raw::c_void;
 
 #[repr(C)]
 pub struct luaL_Reg {
@@ -138,6 +146,52 @@ pub unsafe fn luaL_typename(L: *mut lua_State, idx: c_int) -> *const c_char {
 #[inline]
 pub unsafe fn luaL_getmetatable(L: *mut lua_State, name: *const c_char) {
     lua_getfield(L, LUA_REGISTRYINDEX, name);
+}
+
+// ---- one value attached to a userdata ------------------------------------
+// 5.3 and 5.4 attach any value (the user value); 5.1 and 5.2 only a table
+// (environment / user value), so there the value lives in a table of its
+// own under a private key.
+
+#[cfg(any(feature = "lua51", feature = "luajit", feature = "lua52"))]
+static SLOT_KEY: u8 = 0;
+
+#[cfg(any(feature = "lua51", feature = "luajit", feature = "lua52"))]
+#[inline]
+fn slot_key() -> *mut std::os::raw::c_void {
+    &SLOT_KEY as *const u8 as *mut std::os::raw::c_void
+}
+
+/// Pushes the value attached to the userdata at `idx` (nil if none).
+#[cfg(any(feature = "lua51", feature = "luajit", feature = "lua52"))]
+pub unsafe fn lua_getslot(L: *mut lua_State, idx: c_int) {
+    lua_getenvtable(L, idx);
+    if lua_istable(L, -1) {
+        lua_pushlightuserdata(L, slot_key());
+        lua_rawget(L, -2);
+        lua_remove(L, -2);
+    } else {
+        lua_pop(L, 1);
+        lua_pushnil(L);
+    }
+}
+/// Pops a value and attaches it to the userdata at `idx` (an absolute index).
+#[cfg(any(feature = "lua51", feature = "luajit", feature = "lua52"))]
+pub unsafe fn lua_setslot(L: *mut lua_State, idx: c_int) {
+    lua_createtable(L, 0, 1);
+    lua_pushlightuserdata(L, slot_key());
+    lua_pushvalue(L, -3);
+    lua_rawset(L, -3);
+    lua_setenvtable(L, idx);
+    lua_pop(L, 1);
+}
+#[cfg(any(feature = "lua53", feature = "lua54"))]
+pub unsafe fn lua_getslot(L: *mut lua_State, idx: c_int) {
+    lua_getuv(L, idx)
+}
+#[cfg(any(feature = "lua53", feature = "lua54"))]
+pub unsafe fn lua_setslot(L: *mut lua_State, idx: c_int) {
+    lua_setuv(L, idx)
 }
 
 /// The second half of a protected call that may be resumed after a yield

@@ -25,6 +25,8 @@ extern "C-unwind" {
     pub fn lua_newuserdata(L: *mut lua_State, sz: usize) -> *mut c_void;
     pub fn lua_call(L: *mut lua_State, nargs: c_int, nresults: c_int);
     pub fn lua_pcall(L: *mut lua_State, nargs: c_int, nresults: c_int, errfunc: c_int) -> c_int;
+    pub fn lua_getfenv(L: *mut lua_State, idx: c_int);
+    pub fn lua_setfenv(L: *mut lua_State, idx: c_int) -> c_int;
     pub fn luaL_register(L: *mut lua_State, libname: *const c_char, l: *const luaL_Reg);
 }
 
@@ -51,6 +53,18 @@ pub unsafe fn lua_rawlen(L: *mut lua_State, idx: c_int) -> usize {
 pub unsafe fn lua_newuserdata_(L: *mut lua_State, sz: usize) -> *mut c_void {
     lua_newuserdata(L, sz)
 }
+/// The table associated with a userdata: 5.1's environment (by default the
+/// creating function's, usually the globals).
+#[inline]
+pub unsafe fn lua_getenvtable(L: *mut lua_State, idx: c_int) {
+    lua_getfenv(L, idx)
+}
+/// Pops a table and makes it the environment of the userdata at `idx`.
+#[inline]
+pub unsafe fn lua_setenvtable(L: *mut lua_State, idx: c_int) {
+    lua_setfenv(L, idx);
+}
+
 /// 5.1 has no `luaL_setfuncs`; like the C core's compat.c, register the
 /// functions into the table on top with `nup` shared upvalues.
 pub unsafe fn luaL_setfuncs(L: *mut lua_State, mut l: *const luaL_Reg, nup: c_int) {

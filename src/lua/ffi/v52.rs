@@ -38,6 +38,8 @@ extern "C-unwind" {
         k: Option<lua_CFunction>,
     ) -> c_int;
     pub fn luaL_setfuncs(L: *mut lua_State, l: *const luaL_Reg, nup: c_int);
+    pub fn lua_getuservalue(L: *mut lua_State, idx: c_int);
+    pub fn lua_setuservalue(L: *mut lua_State, idx: c_int);
 }
 
 #[inline]
@@ -55,6 +57,17 @@ pub unsafe fn lua_call(L: *mut lua_State, nargs: c_int, nresults: c_int) {
 #[inline]
 pub unsafe fn lua_newuserdata_(L: *mut lua_State, sz: usize) -> *mut c_void {
     lua_newuserdata(L, sz)
+}
+
+/// The table (or nil) associated with a userdata: 5.2's user value.
+#[inline]
+pub unsafe fn lua_getenvtable(L: *mut lua_State, idx: c_int) {
+    lua_getuservalue(L, idx)
+}
+/// Pops a table and associates it with the userdata at `idx`.
+#[inline]
+pub unsafe fn lua_setenvtable(L: *mut lua_State, idx: c_int) {
+    lua_setuservalue(L, idx)
 }
 
 unsafe extern "C-unwind" fn cont_trampoline<C: Cont>(L: *mut lua_State) -> c_int {

@@ -46,6 +46,14 @@ extern "C-unwind" {
         k: Option<lua_KFunction>,
     ) -> c_int;
     pub fn luaL_setfuncs(L: *mut lua_State, l: *const luaL_Reg, nup: c_int);
+    #[cfg(feature = "lua53")]
+    pub fn lua_getuservalue(L: *mut lua_State, idx: c_int) -> c_int;
+    #[cfg(feature = "lua53")]
+    pub fn lua_setuservalue(L: *mut lua_State, idx: c_int);
+    #[cfg(feature = "lua54")]
+    pub fn lua_getiuservalue(L: *mut lua_State, idx: c_int, n: c_int) -> c_int;
+    #[cfg(feature = "lua54")]
+    pub fn lua_setiuservalue(L: *mut lua_State, idx: c_int, n: c_int) -> c_int;
 }
 
 #[inline]
@@ -83,6 +91,29 @@ pub unsafe fn lua_newuserdata_(L: *mut lua_State, sz: usize) -> *mut c_void {
 #[inline]
 pub unsafe fn lua_newuserdata_(L: *mut lua_State, sz: usize) -> *mut c_void {
     lua_newuserdatauv(L, sz, 1)
+}
+
+/// Pushes the (first) user value of the userdata at `idx`.
+#[cfg(feature = "lua53")]
+#[inline]
+pub unsafe fn lua_getuv(L: *mut lua_State, idx: c_int) {
+    lua_getuservalue(L, idx);
+}
+#[cfg(feature = "lua54")]
+#[inline]
+pub unsafe fn lua_getuv(L: *mut lua_State, idx: c_int) {
+    lua_getiuservalue(L, idx, 1);
+}
+/// Pops a value and makes it the (first) user value of the userdata at `idx`.
+#[cfg(feature = "lua53")]
+#[inline]
+pub unsafe fn lua_setuv(L: *mut lua_State, idx: c_int) {
+    lua_setuservalue(L, idx)
+}
+#[cfg(feature = "lua54")]
+#[inline]
+pub unsafe fn lua_setuv(L: *mut lua_State, idx: c_int) {
+    lua_setiuservalue(L, idx, 1);
 }
 
 unsafe extern "C-unwind" fn cont_trampoline<C: Cont>(
