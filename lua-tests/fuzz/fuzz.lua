@@ -673,17 +673,8 @@ local function method_call()
     local d = a[1]
     if type(d) == "string" then se.unread = se.unread + #d; se.sends = se.sends + 1 end
   end
-  if m == "__gc" and se and sf == fam and (sf == "tcp" or sf == "unixstream" or sf == "serial") then
-    local okd, isdirty = pcall(self.dirty, self)
-    if okd and isdirty then
-      -- README: __gc is not close for these (the lead's buffer redesign); the
-      -- object is retired on both runs
-      emit_side("gc-dirty", what, { self }, 1, { f = fn, ok = function(rr) return rr[1] == true end })
-      replace_entry(se)
-      return
-    end
-  end
-  if m == "receivefrom" and se and (c == "udp{unconnected}" or c == "unixdgram{unconnected}") and sf == fam
+  local sc = se and cls(self)
+  if m == "receivefrom" and se and (sc == "udp{unconnected}" or sc == "unixdgram{unconnected}") and sf == fam
     and self:getfd() == -1 then
     -- the C core answers a descriptor-less receivefrom as a datagram from
     -- the uninitialised sender address on its stack
