@@ -94,7 +94,11 @@ local function rtable(t, depth)
     ks[#ks + 1] = "[" .. repr(k, depth + 1) .. "]=" .. repr(v, depth + 1)
   end
   table.sort(ks)
-  local mt = getmetatable(t) and "mt" or ""
+  local m = getmetatable(t)
+  if n == 0 and type(m) == "table" and type(rawget(m, "__index")) == "table" then
+    return "proxy" .. rtable(rawget(m, "__index"), depth + 1)
+  end
+  local mt = m and "mt" or ""
   return mt .. "{" .. table.concat(ks, ",") .. "}"
 end
 
@@ -401,7 +405,19 @@ local ADDR6 = { "::1", "::", "*", "localhost", "127.0.0.1", "::ffff:127.0.0.1", 
 local PORTS = { 0, HUBPORT, UHUBPORT, REFUSED, 20001, "20000", "0", 65535, 65536, -1, "http", 1.5 }
 local PATTERNS = { "*l", "*a", "l", "a", 0, 1, 3, 10, 100, 5000, "*L", "x", "3", 2 ^ 31, -1, 1e15 }
 
+-- the same fields behind __index: the C core reads them with lua_gettable
+local function proxy(t)
+  if type(t) ~= "table" or label[t] then return t end
+  return setmetatable({}, { __index = t })
+end
+
+local optval0
 local function optval(name)
+  local v = optval0(name)
+  if chance(5) then return proxy(v) end
+  return v
+end
+function optval0(name)
   if name == "linger" then
     return pick { { on = true, timeout = pick { 0, 1, -1, 2 ^ 31, NAN } }, { on = false, timeout = 0 },
       { on = true }, { timeout = 1 }, { on = "x", timeout = "2" }, hostile() }
@@ -773,6 +789,7 @@ local function sock_table()
   end
   if chance(10) then t.x = any_object() end
   label[t] = nil
+  if chance(8) then t = proxy(t) end
   return t, big
 end
 
