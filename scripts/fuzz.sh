@@ -11,7 +11,7 @@
 #                                on each other version (about 10 minutes on 2 cores)
 #   sh scripts/fuzz.sh --short   the slice `make test` runs (fixed seeds, < 2 min)
 #
-# Environment: FUZZ_JOBS (parallel jobs, default: number of cores),
+# Environment: FUZZ_JOBS (parallel jobs, default: twice the number of cores),
 # FUZZ_VERSIONS (default: all five), FUZZ_LOGS (where failing jobs keep their
 # streams, default build/fuzz). Needs root (unshare -n) and the builds
 # build/<version>/ (make LUA=<version>). Last line: "N passed, M failed".
@@ -48,7 +48,8 @@ if [ "$1" = "--job" ]; then
   grep -q '^side failures 0$' "$work/rs.side" 2>/dev/null || why="$why side checks failed;"
   slow=$(grep -c '^SLOW' "$work/rs.err")
   if [ -z "$why" ]; then
-    echo "PASS $v seed $seed: $made calls on both cores, $sides more on ours only, $slow slow, in $((t1-t0))s"
+    kinds=$(grep -o ' SIDE [a-z0-9-]*' "$work/rs.out" | sort | uniq -c | awk '{printf " %s:%s", $3, $1}')
+    echo "PASS $v seed $seed: $made calls on both cores, $sides more on ours only, $slow slow, in $((t1-t0))s [ours only:$kinds]"
   else
     echo "FAIL $v seed $seed: $calls calls:$why"
     mkdir -p "$LOGS"; dir="$LOGS/$v-$seed"; rm -rf "$dir"; mkdir -p "$dir"
@@ -63,7 +64,8 @@ if [ "$1" = "--job" ]; then
 fi
 
 VERSIONS=${FUZZ_VERSIONS:-"5.1 5.2 5.3 5.4 luajit"}
-JOBS=${FUZZ_JOBS:-$(nproc 2>/dev/null || echo 2)}
+# two jobs per core: a job spends about half its time in short timeouts
+JOBS=${FUZZ_JOBS:-$(( $(nproc 2>/dev/null || echo 1) * 2 ))}
 jobs=$(mktemp); out=$(mktemp); trap 'rm -f "$jobs" "$out"' EXIT
 # seeds: 50 000 calls per job; a job is the unit of parallelism
 for v in $VERSIONS; do
@@ -96,7 +98,9 @@ for v in $VERSIONS; do
   k=$(grep "^PASS $v seed" "$out" | sed 's/.*, \([0-9]*\) more on ours.*/\1/' | awk '{s+=$1} END {print s+0}')
   [ "$n" -gt 0 ] && echo "fuzz $v: $n calls identical on both cores, $k more checked on ours only"
 done
-echo "fuzz: $(wc -l <"$jobs") jobs on $JOBS cores in $((t1-t0))s"
+kinds=$(grep '^PASS' "$out" | sed -n 's/.*\[ours only: *\(.*\)\]$/\1/p' | tr ' ' '\n' | awk -F: 'NF==2 {n[$1]+=$2} END {for (k in n) printf " %s:%d", k, n[k]}')
+echo "fuzz: kept from the reference, checked on ours:$kinds"
+echo "fuzz: $(wc -l <"$jobs") jobs, $JOBS at a time, in $((t1-t0))s"
 pass=$((pass+$(grep -c '^PASS' "$out"))); fail=$((fail+$(grep -c '^FAIL' "$out")))
 echo "$pass passed, $fail failed"
 [ $fail = 0 ]
