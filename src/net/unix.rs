@@ -61,7 +61,9 @@ pub fn sockname(fd: Fd) -> Result<SockAddr, i32> {
 
 /// `socket_send` / `socket_sendto` of usocket.c: one successful call moving
 /// as much as the kernel takes, flags 0. Returns (bytes, code); EPIPE reads
-/// as `CLOSED`.
+/// as `CLOSED`. EPROTOTYPE is an error here, where usocket.c retries it:
+/// a datagram sent to the path of a stream socket gets it every time on
+/// Linux, and the C core spins forever.
 pub fn send(fd: Fd, data: &[u8], to: Option<&SockAddr>, tm: &Timeout) -> (usize, i32) {
     if fd == INVALID {
         return (0, CLOSED);
@@ -79,7 +81,7 @@ pub fn send(fd: Fd, data: &[u8], to: Option<&SockAddr>, tm: &Timeout) -> (usize,
         }
         match sock::errno() {
             libc::EPIPE => return (0, CLOSED),
-            libc::EPROTOTYPE | libc::EINTR => continue,
+            libc::EINTR => continue,
             libc::EAGAIN => {}
             e => return (0, e),
         }
