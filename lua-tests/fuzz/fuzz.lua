@@ -7,6 +7,7 @@
 -- Environment: FUZZ_IMPL = c | rs (which core is loaded; decides only what is
 -- done with the calls the C core cannot survive, see SIDE below),
 -- FUZZ_SIDE = file that receives those calls' results (ours only),
+-- FUZZ_MUTATE = k makes one argument in k hostile (default 4),
 -- FUZZ_FDDEBUG = 1 prints the lowest free descriptor after every step (to
 -- find where two runs' descriptor tables part).
 -- Runs in its own network namespace (loopback only, fixed ports free) and
@@ -284,6 +285,15 @@ local function chunk()
   return "abc"
 end
 
+-- paths where a unix stream socket was bound (a datagram sent there makes
+-- the C core spin: see diff_unix_dgram_to_stream.lua)
+local STREAMPATH = { hub = true }
+local function cpath(v) -- the path as the C core sees it: up to its first NUL
+  local s = tostring(v)
+  local z = s:find("\0", 1, true)
+  return z and s:sub(1, z - 1) or s
+end
+
 local function unixpath()
   dirn = dirn + 1
   return "u" .. dirn
@@ -327,7 +337,9 @@ local function create(kind, slot)
     o = unix.stream()
   elseif kind == "unixs" then
     o = unix.stream()
-    note = pack(o:bind(unixpath())) .. pack(o:listen(8))
+    local p = unixpath()
+    note = pack(o:bind(p)) .. pack(o:listen(8))
+    STREAMPATH[p] = true
   elseif kind == "unixc" then
     drain_hubs()
     o = unix.stream()
@@ -485,8 +497,9 @@ local GEN = {
   setfd = function() return { pick { -1, 0, 2, 1e9, 3.7 } }, 1 end,
 }
 
+local MUTATE = tonumber(os.getenv("FUZZ_MUTATE") or "4") -- 1 in MUTATE arguments is hostile
 local function mutate(a, n)
-  for i = 1, n do if chance(4) then a[i] = hostile() end end
+  for i = 1, n do if chance(MUTATE) then a[i] = hostile() end end
   if chance(8) then
     local m = rnd(n + 1)
     for i = m + 1, n do a[i] = nil end -- what the callee sees, the predicates below see
@@ -595,6 +608,7 @@ local function call_adopt(what, f, a, n, post, peer_of)
   adopt_results(peer_of, unpack(r, 1, r.n))
   local res = post and post(r) or pack(unpack(r, 1, r.n))
   emit(what, a, n, res, dt)
+  return r
 end
 
 local function entry_of(o)
@@ -712,6 +726,15 @@ local function method_call()
     replace_entry(se) -- ours was reset by that write, the reference's was not
     return
   end
+  if m == "sendto" and fam == "unixdgram" and sc == "unixdgram{unconnected}" and n >= 2
+    and (type(a[1]) == "string" or type(a[1]) == "number") and (type(a[2]) == "string" or type(a[2]) == "number")
+    and STREAMPATH[cpath(a[2])] then
+    local full = { self }
+    for i = 1, n do full[i + 1] = a[i] end
+    emit_side("dgram-sendto-stream-path-spins", what, full, n + 1, { f = fn, ok = function(rr, dt)
+      return dt < 0.5 and not tostring(rr[2]):find("internal error"), "slow or internal" end })
+    return
+  end
   local saved_fd
   if m == "setfd" and se then saved_fd = self:getfd() end
   local full = { self }
@@ -720,6 +743,7 @@ local function method_call()
   if m == "getsockname" or m == "getpeername" or m == "receivefrom" then post = mask_ports end
   if m == "getstats" then post = mask_age end
   if m == "__tostring" then post = nil end
+  local res
   local peer_of
   if m == "accept" and se and se.connectors then
     -- the connection accepted is the oldest one peer_action made
@@ -728,9 +752,12 @@ local function method_call()
   if chance(3) and m:sub(1, 2) ~= "__" and fam == f and self == e.obj then
     -- method-call syntax: errors say "calling 'm' on bad self" and friends
     local stub = STUB[m]
-    call_adopt(what .. ":", stub, full, n + 1, post, peer_of)
+    res = call_adopt(what .. ":", stub, full, n + 1, post, peer_of)
   else
-    call_adopt(what, fn, full, n + 1, post, peer_of)
+    res = call_adopt(what, fn, full, n + 1, post, peer_of)
+  end
+  if fam == "unixstream" and (m == "bind" or m == "setsockname") and res[1] == true and res[2] == 1 and n >= 1 then
+    STREAMPATH[cpath(a[1])] = true
   end
   if se then
     -- what the setter did, seen through its getter, before the fuzzer undoes it
