@@ -308,7 +308,7 @@ local function create(kind, slot)
     o = pick { socket.tcp, socket.tcp4, socket.tcp6 }()
     if chance(2) then note = pack(o:bind("127.0.0.1", 0)) end
   elseif kind == "tcps" then
-    o = socket.tcp()
+    o = socket.tcp4() -- (tcp() has no descriptor yet for the option)
     o:setoption("reuseaddr", true)
     note = pack(o:bind("127.0.0.1", pick(SPORT))) .. pack(o:listen(8))
   elseif kind == "tcpc" or kind == "tcpc6" then
