@@ -20,7 +20,18 @@
 -- SIDE: a call the C core crashes on, hangs in, or answers by a documented
 -- deliberate difference (README) is not made on the reference; on both runs
 -- the main stream prints "SIDE <reason>", and ours makes the call and writes
--- its result, checked against what we promise, to FUZZ_SIDE.
+-- its result, checked against what we promise, to FUZZ_SIDE. The reasons:
+--   skip-out-of-frame          the C core returns slots outside its frame, or segfaults
+--   select-fd-above-63         a getfd the kernel's select(2) may skip; from 1024 the
+--                              C core raises, from 2^31 its FD_SET aborts
+--   sleep-nan                  the C core sleeps for ever
+--   getnameinfo-uninitialised  the C core returns buffers getnameinfo(3) did not fill
+--   receivefrom-no-fd-uninitialised  ... and an uninitialised sender address
+--   connect-bind-fails-leaks-fd      the C core leaks the descriptor
+--   dgram-sendto-stream-path-spins   the C core retries EPROTOTYPE for ever
+--   send-to-closed-peer-in-one-write 8 KiB writes vs one write (pending, see
+--                              lua-tests/diff_tcp_send_closed_peer.lua)
+-- Never made on either core: sleeps above 3 ms, a select that could block.
 local SEED = assert(tonumber(arg[1]), "seed")
 local CALLS = assert(tonumber(arg[2]), "calls")
 local IMPL = os.getenv("FUZZ_IMPL") or "rs"
