@@ -973,6 +973,22 @@ local function namespace_call()
     local b, m = mutate({ pick { nil, false, "err", EMPTY, 1 }, pick { "x", nil } }, 2)
     if okp and type(prot) == "function" then call_adopt("protect(" .. repr(f) .. ")", prot, b, m)
     else emit("protect", { f }, 1, pack(okp, prot)) end
+    if chance(3) then
+      -- a protected function that yields, resumed in a coroutine (5.2+
+      -- continue through protect; 5.1 and LuaJIT refuse to yield across it)
+      local body = pick(PROTECTED)
+      local co = coroutine.create(function(...)
+        return socket.protect(function(...)
+          local x = coroutine.yield(...)
+          return body(x, ...)
+        end)(...)
+      end)
+      local c1, c2 = mutate({ pick { "a", nil, false, EMPTY } }, 1)
+      call_adopt("resume protect(yield)", coroutine.resume, { co, unpack(c1, 1, c2) }, c2 + 1)
+      if coroutine.status(co) == "suspended" then
+        call_adopt("resume protect(" .. repr(body) .. ")", coroutine.resume, { co, pick { "r", false, nil, EMPTY } }, 2)
+      end
+    end
   elseif r <= 14 then -- dns
     local fn = pick { "toip", "tohostname", "gethostname", "getaddrinfo", "getnameinfo" }
     local a, n = { pick { "localhost", "127.0.0.1", "::1", "vm", "nonexist.invalid", "", "1.2.3.4", "::2",
