@@ -11,6 +11,9 @@
 #      ours, outputs compared), make install, the luarocks round trip beside
 #      upstream's rock, the C hosts (examples/c-host: shared, static,
 #      8 threads, under valgrind).
+#   6. every lua-test under LuaJIT on the 5.1 build, and the distro path
+#      (scripts/test-distro.sh: Debian's file set, lua-sec on our C API,
+#      the .deb; in private mount namespaces).
 # Each section reports "N passed, M failed"; the last line sums them up.
 cd "$(dirname "$0")/.."
 VERSIONS="5.1 5.2 5.3 5.4 luajit"
@@ -109,6 +112,16 @@ section "C hosts (make install, examples/c-host shared/static/8 threads, valgrin
 t0=$(date +%s)
 sh scripts/c-host-test.sh $VERSIONS >"$log" 2>&1; cat "$log"; tally c-host
 echo "(C-host section: $(( $(date +%s) - t0 )) s)"
+
+section "lua-tests under LuaJIT on the 5.1 build (Debian serves LuaJIT from the 5.1 files)"
+t0=$(date +%s)
+sh lua-tests/run.sh luajit-on-5.1 >"$log" 2>&1; grep -v '^PASS' "$log"; tally luajit-on-5.1
+echo "(LuaJIT-on-5.1 section: $(( $(date +%s) - t0 )) s)"
+
+section "Debian's file set, lua-sec on our C API, the .deb (private mount namespaces)"
+t0=$(date +%s)
+sh scripts/test-distro.sh >"$log" 2>&1; grep -v '^PASS' "$log"; tally distro
+echo "(distro section: $(( $(date +%s) - t0 )) s)"
 
 echo
 echo "$total_pass passed, $total_fail failed"

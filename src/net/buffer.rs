@@ -317,7 +317,9 @@ pub fn receive_fast<S: Storage, I: Io>(
     let wanted = match pat {
         Pattern::All => return Fast::Sink,
         // bulk reads bypass the buffer (see recv_raw)
-        Pattern::Count(n) if n > s.area().len() as u64 && s.window().is_empty() => return Fast::Sink,
+        Pattern::Count(n) if n > s.area().len() as u64 && s.window().is_empty() => {
+            return Fast::Sink
+        }
         Pattern::Count(n) => Some(n),
         Pattern::Line => None,
     };

@@ -130,7 +130,10 @@ impl Buffered for StreamBuf {
             let old = unsafe { std::slice::from_raw_parts(p, self.area_len) };
             let pending = old.get(w.first..w.last).unwrap_or(&[]);
             a[..pending.len()].copy_from_slice(pending);
-            self.win = Window { first: 0, last: pending.len() };
+            self.win = Window {
+                first: 0,
+                last: pending.len(),
+            };
         } else {
             self.win = Window::default();
         }
@@ -139,7 +142,10 @@ impl Buffered for StreamBuf {
         self.area = a.as_mut_ptr();
         self.area_len = len;
         self.grow = false;
-        ObjBuf { state: self, area: a }
+        ObjBuf {
+            state: self,
+            area: a,
+        }
     }
 }
 
