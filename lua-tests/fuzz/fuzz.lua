@@ -826,6 +826,12 @@ local function sock_table()
     else t[#t + 1] = HUB.udp4 end
   end
   if chance(10) then t.x = any_object() end
+  if chance(40) then
+    -- more elements than a C stack holds on 5.1 and LuaJIT (~8000)
+    local objs = {}
+    for i = 1, 3 do objs[i] = any_object() end
+    for i = #t + 1, 9000 + rnd(3000) do t[i] = objs[i % 3 + 1] end
+  end
   label[t] = nil
   if chance(8) then t = proxy(t) end
   return t, big
