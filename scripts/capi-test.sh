@@ -29,6 +29,11 @@ exit 0" ] && cmp -s "$out/c.out" "$out/rs.out"; then
   else
     echo "FAIL $v capi"; diff -u "$out/c.out" "$out/rs.out" | head -40; fail=$((fail+1))
   fi
+  if [ "$(timeout 20 "$out/probe-$v" "$PWD/$ours" tests/capi/stall.lua 2>&1)" = done ]; then
+    echo "PASS $v capi: a stalled transport reads as closed (the C core spins)"; pass=$((pass+1))
+  else
+    echo "FAIL $v capi: stalled transport"; timeout 20 "$out/probe-$v" "$PWD/$ours" tests/capi/stall.lua 2>&1 | tail -3; fail=$((fail+1))
+  fi
 done
 echo "$pass passed, $fail failed"
 [ $fail = 0 ]
