@@ -64,7 +64,7 @@ if [ "$1" = "--job" ]; then
   if [ -z "$why" ]; then
     kinds=$(grep -o ' SIDE [a-z0-9-]*' "$work/rs.out" | sort | uniq -c | awk '{printf " %s:%s", $3, $1}')
     echo "PASS $v seed $seed: $made calls on both cores, $sides more on ours only, $slow slow, in $((t1-t0))s [ours only:$kinds]"
-    [ -z "$first" ] || echo "  (identical on a rerun; the first run differed:$first)"
+    [ -z "$first" ] || echo "  ($v seed $seed identical on a rerun; the first run differed:$first)"
   else
     echo "FAIL $v seed $seed: $calls calls:$why"
     mkdir -p "$LOGS"; dir="$LOGS/$v-$seed"; rm -rf "$dir"; mkdir -p "$dir"
