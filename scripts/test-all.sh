@@ -13,7 +13,9 @@
 #      8 threads, under valgrind).
 #   6. every lua-test under LuaJIT on the 5.1 build, and the distro path
 #      (scripts/test-distro.sh: Debian's file set, lua-sec on our C API,
-#      the .deb; in private mount namespaces).
+#      the .deb; in private mount namespaces),
+#   7. the hardening proofs of issue 10 (scripts/harden.sh): capped
+#      allocator, valgrind, fd exhaustion, signals, peer faults, load.
 # Each section reports "N passed, M failed"; the last line sums them up.
 cd "$(dirname "$0")/.."
 VERSIONS="5.1 5.2 5.3 5.4 luajit"
@@ -122,6 +124,18 @@ section "Debian's file set, lua-sec on our C API, the .deb (private mount namesp
 t0=$(date +%s)
 sh scripts/test-distro.sh >"$log" 2>&1; grep -v '^PASS' "$log"; tally distro
 echo "(distro section: $(( $(date +%s) - t0 )) s)"
+
+for h in "mem:capped allocator and ulimit -v (5.1, 5.4, LuaJIT; checks named mem: wait for the memory redesign)" \
+         "valgrind:valgrind memcheck (lua-tests subset and the capped host, 5.4 and 5.1)" \
+         "fd:descriptor exhaustion (ulimit -n 64, differential)" \
+         "signals:SIGALRM every millisecond without SA_RESTART" \
+         "peers:peer faults: RST, half-close, dying and trickling peers (differential)" \
+         "load:load: 10 000 connections in a select loop, copas with 1 000 clients"; do
+  section "harden ${h#*:}"
+  t0=$(date +%s)
+  sh scripts/harden.sh "${h%%:*}" >"$log" 2>&1; grep -v '^PASS' "$log"; tally "harden ${h%%:*}"
+  echo "(${h%%:*}: $(( $(date +%s) - t0 )) s)"
+done
 
 echo
 echo "$total_pass passed, $total_fail failed"

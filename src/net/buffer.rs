@@ -351,7 +351,7 @@ pub fn receive_fast<S: Storage, I: Io>(
     pat: Pattern,
 ) -> Fast {
     let wanted = match pat {
-        Pattern::All => return Fast::Sink,
+        Pattern::All => return all_fast(s, io, tm),
         // bulk reads bypass the buffer (see recv_raw)
         Pattern::Count(n) if n > s.area().len() as u64 && s.window().is_empty() => {
             return Fast::Sink
@@ -384,6 +384,26 @@ pub fn receive_fast<S: Storage, I: Io>(
             Fast::Area(f, avail, err)
         }
         Some(_) => Fast::Sink,
+    }
+}
+
+/// `*a` when one refill already ends the stream (or fails): the answer is
+/// the area, as recvall's first iteration would have it.
+fn all_fast<S: Storage, I: Io>(s: &mut S, io: &mut I, tm: &mut Timeout) -> Fast {
+    if !s.window().is_empty() {
+        return Fast::Sink;
+    }
+    let (err, f, l) = get(s, io, tm);
+    match err {
+        Ok(()) => Fast::Sink,
+        Err(Code::Closed) if l > f => {
+            skip(s, l - f);
+            Fast::Area(f, l - f, Ok(()))
+        }
+        Err(e) => {
+            skip(s, l - f);
+            Fast::Area(f, l - f, Err(e))
+        }
     }
 }
 
@@ -447,9 +467,10 @@ fn read_into<I: Io>(
 }
 
 /// Chunk size for direct reads: grows with what has arrived, so a huge
-/// request never reserves memory it has not received; at most `step`.
+/// request never reserves memory it has not received (a small `*a` under a
+/// tight memory cap needs little more than its size); at most `step`.
 fn chunk(have: usize, step: usize) -> usize {
-    (have.clamp(BUF_SIZE * 8, 1 << 22) / BUF_SIZE * BUF_SIZE).min(step)
+    (have.clamp(BUF_SIZE, 1 << 22) / BUF_SIZE * BUF_SIZE).min(step)
 }
 
 fn recv_raw<S: Storage, I: Io>(

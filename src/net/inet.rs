@@ -1,7 +1,7 @@
 //! The address-family layer of inet.c: create, bind and connect over the
 //! resolver's results, shared by TCP and UDP objects.
 use super::errors::Result;
-use super::resolve::{getaddrinfo, AddrEntry, AddrList, Hints, NameBuf};
+use super::resolve::{getaddrinfo, AddrEntry, AddrList, Hints};
 use super::sock::{self, Fd, INVALID};
 use super::timeout::Timeout;
 use std::ffi::CStr;
@@ -95,6 +95,6 @@ pub fn family_name(family: i32) -> &'static str {
 /// `inet_meth_getsockname` / `inet_meth_getpeername` without the Lua part:
 /// the numeric host and port (a failed system call is worded by
 /// `socket_strerror`, a failed formatting by plain `gai_strerror`).
-pub fn get_name(fd: Fd, peer: bool) -> Result<(NameBuf, NameBuf)> {
+pub fn get_name(fd: Fd, peer: bool) -> Result<super::resolve::NumericName> {
     super::resolve::numeric(&sock::name(fd, peer)?)
 }

@@ -116,20 +116,25 @@ pub const NI_MAXSERV: usize = 32;
 /// INET6_ADDRSTRLEN: the host buffer of getsockname/getpeername.
 pub const INET6_ADDRSTRLEN: usize = 46;
 
-/// A name libc writes into a fixed array of `cap` bytes (NUL-terminated).
+/// A name libc writes into a fixed array of up to `N` bytes
+/// (NUL-terminated), offering it `cap` of them.
 #[derive(Clone, Copy)]
-pub struct NameBuf {
-    buf: [u8; NI_MAXHOST],
+pub struct NameBuf<const N: usize = NI_MAXHOST> {
+    buf: [u8; N],
     cap: usize,
     len: usize,
 }
 
-impl NameBuf {
+/// The numeric host and port of an address: small (a datagram's sender is
+/// moved around per receive).
+pub type NumericName = (NameBuf<INET6_ADDRSTRLEN>, NameBuf<8>);
+
+impl<const N: usize> NameBuf<N> {
     /// An empty buffer offering `cap` bytes (0: the part is not asked for).
-    pub fn new(cap: usize) -> NameBuf {
+    pub fn new(cap: usize) -> NameBuf<N> {
         NameBuf {
-            buf: [0; NI_MAXHOST],
-            cap: cap.min(NI_MAXHOST),
+            buf: [0; N],
+            cap: cap.min(N),
             len: 0,
         }
     }
@@ -147,10 +152,10 @@ impl NameBuf {
 /// `getnameinfo` into `host` and `serv` (each as far as it offers room; a
 /// part offering none is not asked for, as the C core passes 0 lengths). On
 /// a failure (`Code::Gai`) they keep what libc wrote.
-pub fn getnameinfo(
+pub fn getnameinfo<const H: usize, const S: usize>(
     addr: &SockAddr,
-    host: &mut NameBuf,
-    serv: &mut NameBuf,
+    host: &mut NameBuf<H>,
+    serv: &mut NameBuf<S>,
     flags: i32,
 ) -> Result<()> {
     let ((h, hl), (s, sl)) = (host.out(), serv.out());
@@ -168,7 +173,7 @@ pub fn getnameinfo(
 /// The numeric host and port of an address, as getsockname/getpeername
 /// format them (`NI_NUMERICHOST | NI_NUMERICSERV`, INET6_ADDRSTRLEN and 6-byte
 /// buffers; a failure is worded with plain `gai_strerror`).
-pub fn numeric(addr: &SockAddr) -> Result<(NameBuf, NameBuf)> {
+pub fn numeric(addr: &SockAddr) -> Result<NumericName> {
     let (mut h, mut s) = (NameBuf::new(INET6_ADDRSTRLEN), NameBuf::new(6));
     let flags = libc::NI_NUMERICHOST | libc::NI_NUMERICSERV;
     match getnameinfo(addr, &mut h, &mut s, flags) {
@@ -176,6 +181,24 @@ pub fn numeric(addr: &SockAddr) -> Result<(NameBuf, NameBuf)> {
         Err(Code::Gai { code, .. }) => Err(Code::GaiPlain(code)),
         Err(e) => Err(e),
     }
+}
+
+/// The sender of a datagram as receivefrom pushes it: numeric host and
+/// integer port. An IPv4 address is written here directly (what getnameinfo
+/// with NI_NUMERICHOST|NI_NUMERICSERV writes, without its printf); other
+/// families go through [`numeric`].
+pub fn sender_name(addr: &SockAddr) -> Result<(NameBuf<INET6_ADDRSTRLEN>, i64)> {
+    if let Some(v4) = addr.as_socket_ipv4() {
+        use std::io::Write;
+        let mut h = NameBuf::<INET6_ADDRSTRLEN>::new(INET6_ADDRSTRLEN);
+        let o = v4.ip().octets();
+        let mut cur = std::io::Cursor::new(&mut h.buf[..]);
+        let _ = write!(cur, "{}.{}.{}.{}", o[0], o[1], o[2], o[3]);
+        h.len = cur.position() as usize;
+        return Ok((h, v4.port() as i64));
+    }
+    let (h, s) = numeric(addr)?;
+    Ok((h, port_number(s.as_bytes())))
 }
 
 /// What the resolver failed with, unless the result could not grow.
@@ -195,7 +218,7 @@ pub fn address_records(host: &CStr, out: &mut impl Sink) -> Resolved<()> {
         Err(e) => return Ok(Err(e)),
     };
     for ai in list.iter() {
-        let (mut h, mut none) = (NameBuf::new(NI_MAXHOST), NameBuf::new(0));
+        let (mut h, mut none) = (NameBuf::<NI_MAXHOST>::new(NI_MAXHOST), NameBuf::<1>::new(0));
         if let Err(e) = getnameinfo(&ai.addr, &mut h, &mut none, libc::NI_NUMERICHOST) {
             return Ok(Err(e));
         }
@@ -215,8 +238,8 @@ pub fn name_records(host: Option<&CStr>, serv: Option<&CStr>, out: &mut impl Sin
         Err(e) => return Ok(Err(e)),
     };
     for ai in list.iter() {
-        let mut h = NameBuf::new(if host.is_some() { NI_MAXHOST } else { 0 });
-        let mut s = NameBuf::new(if serv.is_some() { NI_MAXSERV } else { 0 });
+        let mut h = NameBuf::<NI_MAXHOST>::new(if host.is_some() { NI_MAXHOST } else { 0 });
+        let mut s = NameBuf::<NI_MAXSERV>::new(if serv.is_some() { NI_MAXSERV } else { 0 });
         let _ = getnameinfo(&ai.addr, &mut h, &mut s, 0);
         out.put_record(h.as_bytes())?;
         out.put_record(s.as_bytes())?;
@@ -403,6 +426,21 @@ pub fn port_number(s: &[u8]) -> i64 {
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn sender_name_is_getnameinfos() {
+        for (ip, port) in [
+            ([127, 0, 0, 1], 5061u16),
+            ([0, 0, 0, 0], 0),
+            ([255, 255, 255, 255], 65535),
+            ([10, 20, 3, 4], 80),
+        ] {
+            let a = SockAddr::from(std::net::SocketAddr::from((ip, port)));
+            let (h, p) = sender_name(&a).unwrap();
+            let (h2, p2) = numeric(&a).unwrap();
+            assert_eq!(h.as_bytes(), h2.as_bytes());
+            assert_eq!(p, port_number(p2.as_bytes()));
+        }
+    }
     use super::*;
     use crate::net::sink::Records;
 

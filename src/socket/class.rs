@@ -250,10 +250,22 @@ crate::lua_fn! {
                 l.push_str("class");
                 l.get_table(-2);
                 if l.is_string(-1) {
+                    // auxiliar.c formats the name with "%s": it is the C
+                    // string, whatever its length, up to its first NUL.
                     let class = l.to_bytes(-1).unwrap_or_default();
-                    let mut buf = [0u8; 96];
-                    let n = format_tostring(&mut buf, class, l.to_userdata(1) as usize);
-                    l.push_bytes(&buf[..n]);
+                    let class = match class.iter().position(|&b| b == 0) {
+                        Some(nul) => &class[..nul],
+                        None => class,
+                    };
+                    let mut addr = [0u8; 32];
+                    let n = format_addr(&mut addr, l.to_userdata(1) as usize);
+                    // Scratch memory from Lua (the name's length is the
+                    // caller's): a refusal is Lua's own memory error and
+                    // leaves nothing behind. The name stays on the stack.
+                    let out = l.new_userdata_slice(class.len().saturating_add(n), 0u8);
+                    out[..class.len()].copy_from_slice(class);
+                    out[class.len()..].copy_from_slice(&addr[..n]);
+                    l.push_bytes(out);
                     return 1;
                 }
             }
@@ -263,14 +275,10 @@ crate::lua_fn! {
     }
 }
 
-/// `"%s: %p"` into `buf` (glibc `%p`: `0x` + lowercase hex, `(nil)` for 0);
-/// the class name is cut to fit.
-fn format_tostring(buf: &mut [u8], class: &[u8], addr: usize) -> usize {
+/// `": %p"` into `buf` (glibc `%p`: `0x` + lowercase hex, `(nil)` for 0).
+fn format_addr(buf: &mut [u8; 32], addr: usize) -> usize {
     use std::io::Write;
-    let cap = buf.len();
     let mut cur = std::io::Cursor::new(&mut buf[..]);
-    let keep = class.len().min(cap - 24);
-    let _ = cur.write_all(&class[..keep]);
     let _ = if addr == 0 {
         write!(cur, ": (nil)")
     } else {
@@ -283,8 +291,12 @@ fn format_tostring(buf: &mut [u8], class: &[u8], addr: usize) -> usize {
 mod tests {
     #[test]
     fn tostring_format() {
-        let mut b = [0u8; 96];
-        let n = super::format_tostring(&mut b, b"tcp{client}", 0x55f53f086078);
-        assert_eq!(&b[..n], b"tcp{client}: 0x55f53f086078");
+        let mut b = [0u8; 32];
+        let n = super::format_addr(&mut b, 0x55f53f086078);
+        assert_eq!(&b[..n], b": 0x55f53f086078");
+        let n = super::format_addr(&mut b, usize::MAX);
+        assert_eq!(&b[..n], b": 0xffffffffffffffff");
+        let n = super::format_addr(&mut b, 0);
+        assert_eq!(&b[..n], b": (nil)");
     }
 }

@@ -33,8 +33,11 @@ pub trait Datagram: Family {
 /// Why a receive returns `nil, err`.
 #[derive(Clone, Copy)]
 enum Fail {
-    /// the C core's failed malloc (or the host's allocator refusing ours)
+    /// the C core's failed malloc of a huge size (predicted, never made)
     Oom,
+    /// the host's allocator refused our buffer: the C core's push of the
+    /// datagram would fail there, raising its memory error
+    HostOom,
     Code(Code),
 }
 
@@ -56,7 +59,7 @@ fn strerror(code: Code) -> ErrText {
 impl Fail {
     fn text(self) -> ErrText {
         match self {
-            Fail::Oom => ErrText::new(b"out of memory"),
+            Fail::Oom | Fail::HostOom => ErrText::new(b"out of memory"),
             Fail::Code(c) => strerror(c),
         }
     }
@@ -174,15 +177,20 @@ fn recv_and_push<F: Datagram>(l: State<'_>, o: &mut F, wanted: usize, with_from:
             return Err(Fail::Oom);
         }
         let size = nudp::buffer_size(fd, wanted, tm)?;
-        let room = out.room(size).map_err(|_| Fail::Oom)?;
-        let (len, sender) = recv_into::<F>(fd, sock::uninit(&mut room[..size]), with_from, tm)?;
-        out.commit(len);
+        let room = out.room_uninit(size).map_err(|_| Fail::HostOom)?;
+        let (len, sender) = recv_into::<F>(fd, &mut room[..size], with_from, tm)?;
+        // SAFETY: recv wrote the `len` bytes it returned.
+        unsafe { out.commit_written(len.min(size)) };
         Ok(sender)
     });
     match r {
         Ok(sender) => {
             l.push_hostbuf(&mut out);
             push_data::<F>(l, &sender)
+        }
+        Err(Fail::HostOom) => {
+            out.release();
+            l.raise_oom()
         }
         Err(e) => {
             out.release();

@@ -167,13 +167,20 @@ crate::lua_fn! {
 }
 
 crate::lua_fn! {
+    /// The client's userdata exists before accept(2) (classless until it
+    /// holds the descriptor): if Lua cannot allocate it, the error is
+    /// raised while the connection still waits in the backlog, instead of
+    /// leaking an accepted descriptor (as the C core does). It is written
+    /// afresh after accept, so getstats' age counts from there.
     fn accept(l) -> Result<Pushed, ErrText> {
         let server = class::check::<Tcp>(l, SERVER);
-        let client = l.pure(|| {
+        let family = server.family;
+        let client = l.new_userdata(Tcp::new(family));
+        let fd = l.pure(|| {
             server.tm.begin();
-            sock::accept(server.fd, &server.tm).map(|fd| Tcp { fd, ..Tcp::new(server.family) })
+            sock::accept(server.fd, &server.tm)
         })?;
-        l.new_userdata(client);
+        *client = Tcp { fd, ..Tcp::new(family) };
         class::set_class(l, CLIENT, -1);
         Ok(Pushed(1))
     }

@@ -10,7 +10,7 @@ use crate::lua::{One, Pushed, State};
 use crate::net::errors::{self, ErrText};
 use crate::net::inet as ninet;
 use crate::net::options::{self as nopt, Opt};
-use crate::net::resolve::{numeric, port_number, Hints, NameBuf};
+use crate::net::resolve::{sender_name, Hints, NameBuf, INET6_ADDRSTRLEN};
 use crate::net::sock::{self, Fd, SockAddr, INVALID};
 use crate::net::timeout::Timeout;
 use crate::net::udp::{self as nudp};
@@ -53,18 +53,18 @@ impl Options for Udp {
 impl Datagram for Udp {
     const CONNECTED: &'static CStr = CONNECTED;
     const UNCONNECTED: &'static CStr = UNCONNECTED;
-    type Sender = (NameBuf, NameBuf);
+    type Sender = (NameBuf<INET6_ADDRSTRLEN>, i64);
     /// The numeric host and port, formatted like udp.c does (plain
     /// gai_strerror on failure); on an fd-less object the address was never
     /// filled, and the C core formats its untouched storage, which
     /// getnameinfo rejects as of an unknown family, as it does our
     /// `no_address`.
     fn sender(addr: SockAddr) -> errors::Result<Self::Sender> {
-        numeric(&addr)
+        sender_name(&addr)
     }
     fn push_sender(l: State<'_>, (host, port): &Self::Sender) -> c_int {
         l.push_bytes(host.as_bytes());
-        l.push_integer(port_number(port.as_bytes()));
+        l.push_integer(*port);
         2
     }
     fn send(fd: Fd, data: &[u8], tm: &Timeout) -> errors::Result<usize> {

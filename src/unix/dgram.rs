@@ -5,7 +5,7 @@ use super::attach;
 use crate::lua::{One, Pushed, State};
 use crate::net::errors::{self, ErrText};
 use crate::net::options::{self as nopt, Opt};
-use crate::net::sock::{self, Fd, SockAddr};
+use crate::net::sock::{self, Fd, SockAddr, INVALID};
 use crate::net::timeout::Timeout;
 use crate::net::unix as nunix;
 use crate::socket::class::{self, Family, Method};
@@ -92,9 +92,11 @@ pub fn open(l: State<'_>) {
 
 crate::lua_fn! {
     /// `unix.dgram()`: the socket exists from the start.
+    /// The userdata comes first (classless until it holds the socket), so
+    /// a refused allocation cannot leak the descriptor (the C core's does).
     fn create(l) -> Result<Pushed, ErrText> {
-        let fd = l.pure(|| nunix::create(libc::SOCK_DGRAM))?;
-        l.new_userdata(UnixDgram { fd, tm: Timeout::default() });
+        let obj = l.new_userdata(UnixDgram { fd: INVALID, tm: Timeout::default() });
+        obj.fd = l.pure(|| nunix::create(libc::SOCK_DGRAM))?;
         class::set_class(l, UNCONNECTED, -1);
         Ok(Pushed(1))
     }

@@ -99,9 +99,12 @@ pub fn open(l: State<'_>) {
 
 crate::lua_fn! {
     /// `unix.stream()`: the socket exists from the start.
+    /// The userdata comes first (classless until it holds the socket), so
+    /// a refused allocation cannot leak the descriptor (the C core's does).
     fn create(l) -> Result<Pushed, ErrText> {
+        let obj = l.new_userdata(UnixStream::new(sock::INVALID));
         let fd = l.pure(|| nunix::create(libc::SOCK_STREAM))?;
-        l.new_userdata(l.pure(|| UnixStream::new(fd)));
+        *obj = UnixStream::new(fd);
         class::set_class(l, MASTER, -1);
         Ok(Pushed(1))
     }
@@ -138,13 +141,15 @@ crate::lua_fn! {
 }
 
 crate::lua_fn! {
+    /// The client's userdata is made before accept(2), as in `create`.
     fn accept(l) -> Result<Pushed, ErrText> {
         let server = class::check::<UnixStream>(l, SERVER);
-        let client = l.pure(|| {
+        let obj = l.new_userdata(UnixStream::new(sock::INVALID));
+        let fd = l.pure(|| {
             server.tm.begin();
-            sock::accept(server.fd, &server.tm).map(UnixStream::new)
+            sock::accept(server.fd, &server.tm)
         })?;
-        l.new_userdata(client);
+        *obj = UnixStream::new(fd);
         class::set_class(l, CLIENT, -1);
         Ok(Pushed(1))
     }

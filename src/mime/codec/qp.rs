@@ -1,5 +1,5 @@
 //! Quoted-printable: `qp` and `unqp`.
-use super::{zero_bytes, Atom, CRLF, EQCRLF, HIGHS, ONES};
+use super::{drive, run_len, zero_bytes, Atom, Cur, Oom, Sink, CRLF, EQCRLF, HIGHS, ONES};
 
 const HEX: &[u8; 16] = b"0123456789ABCDEF";
 
@@ -59,14 +59,28 @@ static UNQP_CLASS: [u8; 256] = {
     t
 };
 
-#[inline]
-pub(super) fn qp_quote(c: u8, out: &mut Vec<u8>) {
-    out.extend_from_slice(&[b'=', HEX[(c >> 4) as usize], HEX[(c & 15) as usize]]);
+#[inline(always)]
+pub(super) fn qp_quote(c: u8, cur: &mut Cur) {
+    cur.put_all(&[b'=', HEX[(c >> 4) as usize], HEX[(c & 15) as usize]]);
+}
+
+/// The most one step of the encoder writes for `marker`: a held byte, a
+/// quoted CR and a quoted byte (7), or a quoted space and the marker.
+pub fn qp_need(marker: &[u8]) -> usize {
+    marker.len().saturating_add(9)
+}
+
+/// Upper bound of `qp`'s output for `n` input bytes: no byte makes more
+/// than 3 bytes or a share of a marker (CRLF, space CRLF), plus the final
+/// flush of at most two held bytes and a soft break.
+pub fn qp_bound(n: usize, marker: &[u8]) -> Option<usize> {
+    n.checked_mul(marker.len().max(3))?.checked_add(9)
 }
 
 /// mime.c's `qpencode` for one byte, literally: the atom holds at most two
 /// bytes between calls (a CR, a space/tab, or a space/tab and one more).
-pub(super) fn qp_step(atom: &mut Atom, c: u8, marker: &[u8], out: &mut Vec<u8>) {
+#[inline(always)]
+pub(super) fn qp_step(atom: &mut Atom, c: u8, marker: &[u8], cur: &mut Cur) {
     let a = &mut atom.buf;
     a[atom.len] = c;
     atom.len += 1;
@@ -77,26 +91,26 @@ pub(super) fn qp_step(atom: &mut Atom, c: u8, marker: &[u8], out: &mut Vec<u8>) 
                     return;
                 }
                 if a[1] == b'\n' {
-                    out.extend_from_slice(marker);
+                    cur.put_all(marker);
                     atom.len = 0;
                     return;
                 }
-                qp_quote(a[0], out);
+                qp_quote(a[0], cur);
             }
             QP_IF_LAST => {
                 if atom.len < 3 {
                     return;
                 }
                 if a[1] == b'\r' && a[2] == b'\n' {
-                    qp_quote(a[0], out);
-                    out.extend_from_slice(marker);
+                    qp_quote(a[0], cur);
+                    cur.put_all(marker);
                     atom.len = 0;
                     return;
                 }
-                out.push(a[0]);
+                cur.put(a[0]);
             }
-            QP_QUOTED => qp_quote(a[0], out),
-            _ => out.push(a[0]),
+            QP_QUOTED => qp_quote(a[0], cur),
+            _ => cur.put(a[0]),
         }
         a[0] = a[1];
         a[1] = a[2];
@@ -104,46 +118,79 @@ pub(super) fn qp_step(atom: &mut Atom, c: u8, marker: &[u8], out: &mut Vec<u8>) 
     }
 }
 
-fn qp_feed(atom: &mut Atom, input: &[u8], marker: &[u8], out: &mut Vec<u8>) {
+/// Flags the bytes of `w` that qp does not copy unchanged: >= 128, < 33,
+/// 127 and '=' (each term's lowest flag is exact).
+#[inline(always)]
+fn qp_flags(w: u64) -> u64 {
+    (w & HIGHS)
+        | (w.wrapping_sub(ONES * 0x21) & !w & HIGHS)
+        | zero_bytes(w ^ (ONES * 0x7f))
+        | zero_bytes(w ^ (ONES * b'=' as u64))
+}
+
+/// About the size of `qp`'s output for `n` bytes of text (binary data makes
+/// up to three times its size).
+pub fn qp_guess(n: usize) -> usize {
+    n + n / 4 + 8
+}
+
+fn qp_feed<S: Sink>(atom: &mut Atom, input: &[u8], marker: &[u8], out: &mut S) -> Result<(), Oom> {
+    let need = qp_need(marker);
+    drive(out, need, input, qp_guess, |inp, cur| {
+        qp_window(atom, inp, marker, need, cur)
+    })
+}
+
+// Inlined into the driver so that the window position stays in registers.
+#[inline(always)]
+fn qp_window(atom: &mut Atom, inp: &[u8], marker: &[u8], need: usize, cur: &mut Cur) -> usize {
+    let n = inp.len();
     let mut i = 0;
-    let n = input.len();
+    // One room check per step: the copy is limited by the window itself.
     while i < n {
         if atom.len == 0 {
-            let start = i;
-            while i < n && QP_CLASS[input[i] as usize] == QP_PLAIN {
-                i += 1;
+            if QP_CLASS[inp[i] as usize] == QP_PLAIN {
+                let lim = (n - i).min(cur.left());
+                let run = run_len::<8>(&inp[i..i + lim], qp_flags, |b| {
+                    QP_CLASS[b as usize] != QP_PLAIN
+                });
+                cur.put_run(&inp[i..], run);
+                i += run;
+                if i == n {
+                    break;
+                }
             }
-            out.extend_from_slice(&input[start..i]);
-            if i == n {
-                return;
+            if cur.left() < need {
+                break;
             }
             // With enough lookahead in this slice, decide without the atom
             // (the outcome only depends on the byte sequence, not on where
             // the chunks were split).
-            let c = input[i];
+            let c = inp[i];
             match QP_CLASS[c as usize] {
+                QP_PLAIN => continue, // the run stopped at the window's end
                 QP_QUOTED => {
-                    qp_quote(c, out);
+                    qp_quote(c, cur);
                     i += 1;
                     continue;
                 }
                 QP_CR if i + 1 < n => {
-                    if input[i + 1] == b'\n' {
-                        out.extend_from_slice(marker);
+                    if inp[i + 1] == b'\n' {
+                        cur.put_all(marker);
                         i += 2;
                     } else {
-                        qp_quote(c, out);
+                        qp_quote(c, cur);
                         i += 1;
                     }
                     continue;
                 }
                 QP_IF_LAST if i + 2 < n => {
-                    if input[i + 1] == b'\r' && input[i + 2] == b'\n' {
-                        qp_quote(c, out);
-                        out.extend_from_slice(marker);
+                    if inp[i + 1] == b'\r' && inp[i + 2] == b'\n' {
+                        qp_quote(c, cur);
+                        cur.put_all(marker);
                         i += 3;
                     } else {
-                        out.push(c);
+                        cur.put(c);
                         i += 1;
                     }
                     continue;
@@ -151,41 +198,57 @@ fn qp_feed(atom: &mut Atom, input: &[u8], marker: &[u8], out: &mut Vec<u8>) {
                 _ => {}
             }
         }
-        qp_step(atom, input[i], marker, out);
+        if cur.left() < need {
+            break;
+        }
+        qp_step(atom, inp[i], marker, cur);
         i += 1;
     }
+    i
 }
 
-/// `qp(c, d, marker)`: quoted-printable encoding of `c .. d` (`marker` is
-/// already cut at its first NUL, see [`super::c_string`]). With `d` absent the held
-/// bytes are flushed, followed by a soft line break if there were any.
-pub fn qp(c: &[u8], d: Option<&[u8]>, marker: &[u8]) -> (Vec<u8>, Atom) {
-    let total = c.len().saturating_add(d.map_or(0, <[u8]>::len));
-    // Exact worst case for markers up to 6 bytes ("=0D=0A"); longer ones grow.
-    let mut out = Vec::with_capacity(total.saturating_mul(3).saturating_add(16));
+/// `qp(c, d, marker)`: quoted-printable encoding of `c .. d` into `out`
+/// (`marker` is already cut at its first NUL, see [`super::c_string`]).
+/// With `d` absent the held bytes are flushed, followed by a soft line break
+/// if there were any.
+pub fn qp<S: Sink>(c: &[u8], d: Option<&[u8]>, marker: &[u8], out: &mut S) -> Result<Atom, Oom> {
     let mut atom = Atom::default();
-    qp_feed(&mut atom, c, marker, &mut out);
+    qp_feed(&mut atom, c, marker, out)?;
     match d {
-        Some(d) => qp_feed(&mut atom, d, marker, &mut out),
+        Some(d) => qp_feed(&mut atom, d, marker, out)?,
         None => {
+            let mut tail = [0u8; 9];
+            let mut cur = Cur { r: &mut tail, o: 0 };
             for &b in atom.as_bytes() {
                 if QP_CLASS[b as usize] == QP_PLAIN {
-                    out.push(b);
+                    cur.put(b);
                 } else {
-                    qp_quote(b, &mut out);
+                    qp_quote(b, &mut cur);
                 }
             }
             if atom.len > 0 {
-                out.extend_from_slice(EQCRLF);
+                cur.put_all(EQCRLF);
             }
+            let n = cur.o;
+            out.extend(&tail[..n])?;
             atom.len = 0;
         }
     }
-    (out, atom)
+    Ok(atom)
+}
+
+/// The most one step of the decoder writes.
+pub const UNQP_NEED: usize = 3;
+
+/// Upper bound of `unqp`'s output for `n` input bytes (no byte makes more
+/// than one).
+pub fn unqp_bound(n: usize) -> Option<usize> {
+    Some(n)
 }
 
 /// mime.c's `qpdecode` for one byte: the atom starts with `=` or CR.
-pub(super) fn unqp_step(atom: &mut Atom, c: u8, out: &mut Vec<u8>) {
+#[inline(always)]
+pub(super) fn unqp_step(atom: &mut Atom, c: u8, cur: &mut Cur) {
     let a = &mut atom.buf;
     a[atom.len] = c;
     atom.len += 1;
@@ -197,9 +260,9 @@ pub(super) fn unqp_step(atom: &mut Atom, c: u8, out: &mut Vec<u8>) {
             if !(a[1] == b'\r' && a[2] == b'\n') {
                 let (h, l) = (HEX_VALUE[a[1] as usize], HEX_VALUE[a[2] as usize]);
                 if h > 15 || l > 15 {
-                    out.extend_from_slice(&a[..3]);
+                    cur.put_all(&a[..3]);
                 } else {
-                    out.push((h << 4) + l);
+                    cur.put((h << 4) + l);
                 }
             }
         }
@@ -208,103 +271,106 @@ pub(super) fn unqp_step(atom: &mut Atom, c: u8, out: &mut Vec<u8>) {
                 return;
             }
             if a[1] == b'\n' {
-                out.extend_from_slice(CRLF);
+                cur.put_all(CRLF);
             }
         }
         b => {
             if b == b'\t' || (32..127).contains(&b) {
-                out.push(b);
+                cur.put(b);
             }
         }
     }
     atom.len = 0;
 }
 
-/// Length of the run at the start of `s` that unqp copies unchanged (TAB
-/// and 32..=126 except `=`), eight bytes per step.
-#[inline]
-fn unqp_copy_run(s: &[u8]) -> usize {
-    let mut i = 0;
-    while i + 8 <= s.len() {
-        let c = &s[i..i + 8];
-        let w = u64::from_le_bytes([c[0], c[1], c[2], c[3], c[4], c[5], c[6], c[7]]);
-        // Flags bytes >= 128, < 32, 127 and '='; each term's lowest flag is
-        // exact, so the lowest of all is a real stop byte or a TAB.
-        let m = (w & HIGHS)
-            | (w.wrapping_sub(ONES * 0x20) & !w & HIGHS)
-            | zero_bytes(w ^ (ONES * 0x7f))
-            | zero_bytes(w ^ (ONES * b'=' as u64));
-        if m == 0 {
-            i += 8;
-            continue;
-        }
-        let j = i + (m.trailing_zeros() / 8) as usize;
-        if s[j] != b'\t' {
-            return j;
-        }
-        i = j + 1;
-    }
-    while i < s.len() && UNQP_CLASS[s[i] as usize] == UNQP_COPY {
-        i += 1;
-    }
-    i
+/// Flags the bytes of `w` that may stop unqp's copying: >= 128, < 32, 127
+/// and '=' (each term's lowest flag is exact; TAB is flagged but copied).
+#[inline(always)]
+fn unqp_flags(w: u64) -> u64 {
+    (w & HIGHS)
+        | (w.wrapping_sub(ONES * 0x20) & !w & HIGHS)
+        | zero_bytes(w ^ (ONES * 0x7f))
+        | zero_bytes(w ^ (ONES * b'=' as u64))
 }
 
-fn unqp_feed(atom: &mut Atom, input: &[u8], out: &mut Vec<u8>) {
+fn unqp_feed<S: Sink>(atom: &mut Atom, input: &[u8], out: &mut S) -> Result<(), Oom> {
+    drive(
+        out,
+        UNQP_NEED,
+        input,
+        |n| n.saturating_add(3),
+        |inp, cur| unqp_window(atom, inp, cur),
+    )
+}
+
+#[inline(always)]
+fn unqp_window(atom: &mut Atom, inp: &[u8], cur: &mut Cur) -> usize {
+    let n = inp.len();
     let mut i = 0;
-    let n = input.len();
+    // One room check per step: the copy is limited by the window itself.
     while i < n {
         if atom.len == 0 {
-            let run = unqp_copy_run(&input[i..]);
-            out.extend_from_slice(&input[i..i + run]);
-            i += run;
-            if i == n {
-                return;
+            if UNQP_CLASS[inp[i] as usize] == UNQP_COPY {
+                let lim = (n - i).min(cur.left());
+                let run = run_len::<0>(&inp[i..i + lim], unqp_flags, |b| {
+                    UNQP_CLASS[b as usize] != UNQP_COPY
+                });
+                cur.put_run(&inp[i..], run);
+                i += run;
+                if i == n {
+                    break;
+                }
+            }
+            if cur.left() < UNQP_NEED {
+                break;
             }
             // With enough lookahead in this slice, decide without the atom.
-            match input[i] {
+            match inp[i] {
                 b'=' if i + 2 < n => {
-                    let (x, y) = (input[i + 1], input[i + 2]);
+                    let (x, y) = (inp[i + 1], inp[i + 2]);
                     if !(x == b'\r' && y == b'\n') {
                         let (h, l) = (HEX_VALUE[x as usize], HEX_VALUE[y as usize]);
                         if h > 15 || l > 15 {
-                            out.extend_from_slice(&input[i..i + 3]);
+                            cur.put_all(&inp[i..i + 3]);
                         } else {
-                            out.push((h << 4) + l);
+                            cur.put((h << 4) + l);
                         }
                     }
                     i += 3;
                     continue;
                 }
                 b'\r' if i + 1 < n => {
-                    if input[i + 1] == b'\n' {
-                        out.extend_from_slice(CRLF);
+                    if inp[i + 1] == b'\n' {
+                        cur.put_all(CRLF);
                     }
                     i += 2;
                     continue;
                 }
                 b'=' | b'\r' => {}
+                c if UNQP_CLASS[c as usize] == UNQP_COPY => continue, // window's end
                 _ => {
                     i += 1;
                     continue;
                 }
             }
         }
-        unqp_step(atom, input[i], out);
+        if cur.left() < UNQP_NEED {
+            break;
+        }
+        unqp_step(atom, inp[i], cur);
         i += 1;
     }
+    i
 }
 
-/// `unqp(c, d)`: quoted-printable decoding of `c .. d`. With `d` absent the
-/// held bytes are discarded and the atom comes back empty.
-pub fn unqp(c: &[u8], d: Option<&[u8]>) -> (Vec<u8>, Atom) {
-    let total = c.len().saturating_add(d.map_or(0, <[u8]>::len));
-    let mut out = Vec::with_capacity(total.saturating_add(3));
+/// `unqp(c, d)`: quoted-printable decoding of `c .. d` into `out`. With `d`
+/// absent the held bytes are discarded and the atom comes back empty.
+pub fn unqp<S: Sink>(c: &[u8], d: Option<&[u8]>, out: &mut S) -> Result<Atom, Oom> {
     let mut atom = Atom::default();
-    unqp_feed(&mut atom, c, &mut out);
+    unqp_feed(&mut atom, c, out)?;
     match d {
-        Some(d) => unqp_feed(&mut atom, d, &mut out),
+        Some(d) => unqp_feed(&mut atom, d, out)?,
         None => atom.len = 0,
     }
-    (out, atom)
+    Ok(atom)
 }

@@ -1,12 +1,128 @@
 //! Unit tests of the codecs: the spec's examples, plus a literal per-byte
 //! port of mime.c (the `naive` module) checked against the bulk versions on
-//! deterministic random inputs split at every kind of boundary.
+//! deterministic random inputs split at every kind of boundary, each run
+//! into three sinks (a growable one, one that grants only tiny windows, and
+//! a fixed array of the filter's bound: so the bounds hold and window
+//! boundaries change nothing); and the filters' cost stays linear.
 use super::base64::*;
 use super::qp::*;
 use super::*;
+use crate::net::sink::Fixed;
+
+/// A sink that grants at most [`Stingy::MAX`] bytes of room at a time, so
+/// that the filters stop and resume at every window boundary.
+#[derive(Default)]
+struct Stingy(Vec<u8>);
+
+impl Stingy {
+    const MAX: usize = 32;
+}
+
+impl Sink for Stingy {
+    fn len(&self) -> usize {
+        self.0.len()
+    }
+    fn as_slice(&self) -> &[u8] {
+        &self.0
+    }
+    fn room(&mut self, n: usize) -> Result<&mut [u8], Oom> {
+        if n > Self::MAX {
+            return Err(Oom);
+        }
+        self.0.room(n)
+    }
+    fn commit(&mut self, n: usize) {
+        self.0.commit(n)
+    }
+    fn truncate(&mut self, n: usize) {
+        Sink::truncate(&mut self.0, n)
+    }
+}
+
+/// Runs `$call` (with `$s` a sink) into a Vec, a Stingy sink, a Fixed
+/// array of `bound + need` bytes and a stack buffer; all must agree (and
+/// the arrays must suffice). Gives the Vec's bytes and the context.
+macro_rules! three {
+    ($bound:expr, $need:expr, |$s:ident| $call:expr) => {{
+        let mut v: Vec<u8> = Vec::new();
+        let a = {
+            let $s = &mut v;
+            $call
+        }
+        .expect("vec");
+        let mut st = Stingy::default();
+        let b = {
+            let $s = &mut st;
+            $call
+        }
+        .expect("stingy");
+        assert_eq!(
+            (&v, &a),
+            (&st.0, &b),
+            "window boundaries changed the result"
+        );
+        let bound: usize = $bound.expect("bound");
+        assert!(v.len() <= bound, "output {} over bound {bound}", v.len());
+        let mut arr = vec![0u8; bound + $need];
+        let mut fx = Fixed::new(&mut arr);
+        let c = {
+            let $s = &mut fx;
+            $call
+        }
+        .expect("fixed array of the bound");
+        assert_eq!((&v[..], &a), (fx.as_slice(), &c));
+        let mut arr = crate::mime::stack::array();
+        let mut sb = crate::mime::stack::StackBuf::new(&mut arr);
+        let d = {
+            let $s = &mut sb;
+            $call
+        }
+        .expect("stack buffer");
+        assert_eq!((&v[..], &a), (sb.as_slice(), &d));
+        (v, a)
+    }};
+}
 
 fn s(v: &(Vec<u8>, Atom)) -> (&[u8], &[u8]) {
     (&v.0, v.1.as_bytes())
+}
+
+fn dlen(d: Option<&[u8]>) -> usize {
+    d.map_or(0, <[u8]>::len)
+}
+fn b64(c: &[u8], d: Option<&[u8]>) -> (Vec<u8>, Atom) {
+    let n = c.len() + dlen(d);
+    three!(b64_bound(n, d.is_none()), B64_NEED, |s| super::b64(c, d, s))
+}
+fn unb64(c: &[u8], d: Option<&[u8]>) -> (Vec<u8>, Atom) {
+    let n = c.len() + dlen(d);
+    three!(unb64_bound(n), 3, |s| super::unb64(c, d, s))
+}
+fn qp(c: &[u8], d: Option<&[u8]>, m: &[u8]) -> (Vec<u8>, Atom) {
+    let n = c.len() + dlen(d);
+    three!(qp_bound(n, m), qp_need(m), |s| super::qp(c, d, m, s))
+}
+fn unqp(c: &[u8], d: Option<&[u8]>) -> (Vec<u8>, Atom) {
+    let n = c.len() + dlen(d);
+    three!(unqp_bound(n), UNQP_NEED, |s| super::unqp(c, d, s))
+}
+fn wrp(left: i32, input: &[u8], length: i32) -> (Vec<u8>, i32) {
+    three!(wrp_bound(input.len(), length), WRP_NEED, |s| {
+        super::wrp(left, input, length, s)
+    })
+}
+fn qpwrp(left: i32, input: &[u8], length: i32) -> (Vec<u8>, i32) {
+    three!(qpwrp_bound(input.len(), length), WRP_NEED, |s| {
+        super::qpwrp(left, input, length, s)
+    })
+}
+fn eol(ctx: i32, input: &[u8], m: &[u8]) -> (Vec<u8>, i32) {
+    three!(eol_bound(input.len(), m), eol_need(m), |s| {
+        super::eol(ctx, input, m, s)
+    })
+}
+fn dot(state: u64, input: &[u8]) -> (Vec<u8>, u64) {
+    three!(dot_bound(input.len()), 2, |s| super::dot(state, input, s))
 }
 
 /// mime.c, one byte at a time, exactly as written there.
@@ -83,7 +199,11 @@ mod naive {
         let mut out = Vec::new();
         let mut atom = Atom::default();
         for &c in input {
-            qp_step(&mut atom, c, marker, &mut out);
+            let mut tmp = vec![0u8; qp_need(marker)];
+            let mut cur = Cur { r: &mut tmp, o: 0 };
+            qp_step(&mut atom, c, marker, &mut cur);
+            let n = cur.o;
+            out.extend_from_slice(&tmp[..n]);
         }
         let mut rest = atom.as_bytes().to_vec();
         if flush {
@@ -91,7 +211,7 @@ mod naive {
                 if QP_CLASS[b as usize] == QP_PLAIN {
                     out.push(b)
                 } else {
-                    qp_quote(b, &mut out)
+                    out.extend_from_slice(format!("={b:02X}").as_bytes())
                 }
             }
             if !rest.is_empty() {
@@ -106,7 +226,11 @@ mod naive {
         let mut out = Vec::new();
         let mut atom = Atom::default();
         for &c in input {
-            unqp_step(&mut atom, c, &mut out);
+            let mut tmp = [0u8; 3];
+            let mut cur = Cur { r: &mut tmp, o: 0 };
+            unqp_step(&mut atom, c, &mut cur);
+            let n = cur.o;
+            out.extend_from_slice(&tmp[..n]);
         }
         let mut rest = atom.as_bytes().to_vec();
         if flush {
@@ -220,7 +344,7 @@ impl Lcg {
 #[test]
 fn bulk_equals_per_byte_model() {
     let mut g = Lcg(12345);
-    for _ in 0..20000 {
+    for _ in 0..6000 {
         let c = g.bytes();
         let d = g.bytes();
         let mut cd = c.clone();
@@ -372,4 +496,108 @@ fn c_casts_match_x86_64() {
     assert_eq!(c_size_from_number(3.7), 3);
     assert_eq!(c_string(b"ab\0cd"), b"ab");
     assert_eq!(c_string(b"\0"), b"");
+}
+
+/// This thread's CPU time (not wall time: other work on a busy machine
+/// does not count).
+fn thread_cpu() -> std::time::Duration {
+    let mut ts = libc::timespec {
+        tv_sec: 0,
+        tv_nsec: 0,
+    };
+    // SAFETY: a valid clock id and a valid out pointer.
+    unsafe { libc::clock_gettime(libc::CLOCK_THREAD_CPUTIME_ID, &mut ts) };
+    std::time::Duration::new(ts.tv_sec as u64, ts.tv_nsec as u32)
+}
+
+/// Every filter's cost grows linearly with its input, whatever the line
+/// length: ten calls on N bytes against one call on 10 N bytes (CPU time,
+/// best of three trials each, so both sides take about as long). Linear
+/// gives a ratio near 1; the quadratic scans this guards against gave 10
+/// and more. The bound (3) is deliberately generous: this is not a timing
+/// assertion, it only catches a change of complexity.
+#[test]
+fn cost_is_linear() {
+    use std::time::Duration;
+    const N: usize = 16 * 1024;
+    fn best(reps: usize, input: &[u8], f: &dyn Fn(&[u8], &mut Vec<u8>)) -> Duration {
+        let mut out = Vec::new();
+        (0..3)
+            .map(|_| {
+                let t = thread_cpu();
+                for _ in 0..reps {
+                    out.clear();
+                    f(input, &mut out);
+                }
+                thread_cpu().saturating_sub(t)
+            })
+            .min()
+            .unwrap_or_default()
+    }
+    type Filter = (&'static str, &'static [u8], fn(&[u8], &mut Vec<u8>));
+    let cases: &[Filter] = &[
+        ("wrp(10, a.., 0)", b"a", |s, o| {
+            drop(super::wrp(10, s, 0, o))
+        }),
+        ("wrp(0, a.., 1)", b"a", |s, o| drop(super::wrp(0, s, 1, o))),
+        ("wrp(-5, a.., 76)", b"a", |s, o| {
+            drop(super::wrp(-5, s, 76, o))
+        }),
+        ("wrp(76, a.., MAX)", b"a", |s, o| {
+            drop(super::wrp(76, s, i32::MAX, o))
+        }),
+        ("wrp(3, a\\r\\n.., 3)", b"ab\r\ncd\n\r", |s, o| {
+            drop(super::wrp(3, s, 3, o))
+        }),
+        ("qpwrp(10, a.., 0)", b"a", |s, o| {
+            drop(super::qpwrp(10, s, 0, o))
+        }),
+        ("qpwrp(0, a.., 0)", b"a", |s, o| {
+            drop(super::qpwrp(0, s, 0, o))
+        }),
+        ("qpwrp(76, a.., 5)", b"a", |s, o| {
+            drop(super::qpwrp(76, s, 5, o))
+        }),
+        ("qpwrp(76, =3D.., 4)", b"=3Da", |s, o| {
+            drop(super::qpwrp(76, s, 4, o))
+        }),
+        ("qpwrp(1, a.., MAX)", b"a", |s, o| {
+            drop(super::qpwrp(1, s, i32::MAX, o))
+        }),
+        ("eol(0, a..)", b"a", |s, o| {
+            drop(super::eol(0, s, b"\r\n", o))
+        }),
+        ("eol(0, \\r\\n\\n\\r..)", b"\r\n\n\rx", |s, o| {
+            drop(super::eol(0, s, b"\r\n", o))
+        }),
+        ("dot(2, a..)", b"a", |s, o| drop(super::dot(2, s, o))),
+        ("dot(2, \\r\\n...)", b"\r\n..", |s, o| {
+            drop(super::dot(2, s, o))
+        }),
+        ("qp(a..)", b"a", |s, o| drop(super::qp(s, None, b"\r\n", o))),
+        ("qp(  \\r\\n..)", b"  \t\r\n\r", |s, o| {
+            drop(super::qp(s, None, b"\r\n", o))
+        }),
+        ("unqp(a..)", b"a", |s, o| drop(super::unqp(s, None, o))),
+        ("unqp(=\\r\\n=4..)", b"=\r\n=4\r", |s, o| {
+            drop(super::unqp(s, None, o))
+        }),
+        ("b64(a..)", b"a", |s, o| drop(super::b64(s, None, o))),
+        ("unb64(QU!..)", b"QU!", |s, o| {
+            drop(super::unb64(s, None, o))
+        }),
+    ];
+    for &(name, unit, f) in cases {
+        let small: Vec<u8> = unit.iter().copied().cycle().take(N).collect();
+        let big: Vec<u8> = unit.iter().copied().cycle().take(10 * N).collect();
+        let ten_small = best(10, &small, &f);
+        let one_big = best(1, &big, &f);
+        let ratio = one_big.as_secs_f64() / ten_small.as_secs_f64().max(1e-9);
+        assert!(
+            ratio < 3.0,
+            "{name}: 10x the input cost {:.1}x ({one_big:?} vs 10 x {:?})",
+            ratio * 10.0,
+            ten_small / 10
+        );
+    }
 }
