@@ -66,7 +66,7 @@ T.show("skip(0,'a','b')", core.skip, 0, "a", "b")
 T.show("skip(2,'a')", core.skip, 2, "a")
 T.show("skip(5,'a')", core.skip, 5, "a")
 T.show("skip(-1,'a','b')", core.skip, -1, "a", "b")
-T.show("skip(-3,'a')", core.skip, -3, "a")
+-- skip(-3,'a') reads outside the C core's frame: see diff_skip_frame.lua
 T.show("skip(1,nil,nil,3)", core.skip, 1, nil, nil, 3)
 T.show("skip('1','a','b')", core.skip, "1", "a", "b")
 T.show("skip(1.0,'a','b')", core.skip, 1.0, "a", "b")

@@ -3,6 +3,7 @@
 #   1. cargo tests on every ABI (unit tests + the boundary inside a real
 #      interpreter + header freshness),
 #   2. every lua-tests/*.lua on every version (differential vs the C core),
+#      and a short slice of the differential fuzzer (scripts/fuzz.sh --short),
 #   3. upstream's own test programs (testsrvr/testclnt against the DEBUG
 #      builds, the udp scripts, mimetest/ltn12test),
 #   4. the bench smoke run (bench/run.sh smoke: checks only, no timings),
@@ -54,6 +55,9 @@ total_pass=$((total_pass+p)); total_fail=$((total_fail+f))
 
 section "lua-tests (every file, every version)"
 sh lua-tests/run.sh $VERSIONS >"$log" 2>&1; grep -v '^PASS' "$log"; tally lua-tests
+
+section "differential fuzz, short slice (every version, fixed seeds; make fuzz runs the long one)"
+sh scripts/fuzz.sh --short >"$log" 2>&1; grep -v '^PASS' "$log"; tally fuzz
 
 section "upstream testsrvr.lua + testclnt.lua (DEBUG builds, private network namespace)"
 sh scripts/upstream-suite.sh $VERSIONS >"$log" 2>&1; cat "$log"; tally upstream

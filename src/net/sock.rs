@@ -186,8 +186,11 @@ pub fn connect(fd: Fd, addr: &SockAddr, tm: &Timeout) -> Result<()> {
 /// sendto, recvfrom and serial's write and read: calls `op` until it
 /// succeeds. EINTR calls again; EAGAIN waits for `events` within `tm` (a
 /// zero timeout fails at once) and calls again. A write (`events` =
-/// [`WAIT_W`]) also calls again on EPROTOTYPE and reads EPIPE as `Closed`. A
-/// closed object (`INVALID`) is `Closed` without a call.
+/// [`WAIT_W`]) reads EPIPE as `Closed`. A closed object (`INVALID`) is
+/// `Closed` without a call. usocket.c also calls a write again on EPROTOTYPE
+/// (a macOS transient while a connection closes); on Linux it is permanent
+/// (a datagram to a stream socket's path), the C core spins there for ever,
+/// and here it is the error it is.
 pub fn retry<T>(
     fd: Fd,
     events: i16,
@@ -205,7 +208,6 @@ pub fn retry<T>(
         };
         match e {
             libc::EINTR => {}
-            libc::EPROTOTYPE if write => {}
             libc::EPIPE if write => return Err(Code::Closed),
             libc::EAGAIN => wait(fd, events, tm)?,
             e => return Err(Code::errno(e)),
@@ -314,8 +316,13 @@ mod tests {
             retry(0, WAIT_R, &zero, err(libc::EAGAIN)),
             Err(Code::Timeout)
         );
-        // EINTR (and a write's EPROTOTYPE) call again
-        for (events, e) in [(WAIT_R, libc::EINTR), (WAIT_W, libc::EPROTOTYPE)] {
+        // EINTR calls again; a write's EPROTOTYPE is an error (the C core
+        // spins on it)
+        assert_eq!(
+            retry(0, WAIT_W, &zero, err(libc::EPROTOTYPE)),
+            Err(Code::Errno(libc::EPROTOTYPE))
+        );
+        for (events, e) in [(WAIT_R, libc::EINTR), (WAIT_W, libc::EINTR)] {
             let mut calls = 0;
             let r = retry(0, events, &zero, || {
                 calls += 1;

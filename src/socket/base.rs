@@ -7,8 +7,11 @@ crate::lua_fn! {
     pub fn skip(l) {
         // The C core casts the lua_Integer to int; keep its wrap-around.
         let amount = l.check_integer(1) as i32;
-        let ret = l.top().wrapping_sub(amount).wrapping_sub(1);
-        ret.max(0)
+        let top = l.top();
+        let ret = top.wrapping_sub(amount).wrapping_sub(1);
+        // Clamped to the frame: for d < -1 the C core returns values from
+        // below its frame (garbage, or a crash when far enough).
+        ret.clamp(0, top)
     }
 }
 
