@@ -29,8 +29,6 @@
 --   receivefrom-no-fd-uninitialised  ... and an uninitialised sender address
 --   connect-bind-fails-leaks-fd      the C core leaks the descriptor
 --   dgram-sendto-stream-path-spins   the C core retries EPROTOTYPE for ever
---   send-to-closed-peer-in-one-write 8 KiB writes vs one write (pending, see
---                              lua-tests/diff_tcp_send_closed_peer.lua)
 -- Never made on either core: sleeps above 3 ms, a select that could block.
 local SEED = assert(tonumber(arg[1]), "seed")
 local CALLS = assert(tonumber(arg[2]), "calls")
@@ -733,18 +731,6 @@ local function method_call()
     for i = 1, n do full[i + 1] = a[i] end
     emit_side("receivefrom-no-fd-uninitialised", what, full, n + 1, { f = fn, ok = function(rr)
       return not tostring(rr[2]):find("internal error"), "internal error" end })
-    return
-  end
-  if m == "send" and se and sf == "tcp" and fam == "tcp" and (not se.peer or se.peer_closed or se.touched)
-    and type(a[1]) == "string" and #a[1] > 8192 then
-    -- to a peer that has closed: the C core writes 8 KiB at a time and sees
-    -- the peer's RST after the first write ("closed", 8192); ours writes all
-    -- at once and sees it on the next call (for the lead: decide)
-    local full = { self }
-    for i = 1, n do full[i + 1] = a[i] end
-    emit_side("send-to-closed-peer-in-one-write", what, full, n + 1, { f = fn, ok = function(rr)
-      return not tostring(rr[2]):find("internal error"), "internal error" end })
-    replace_entry(se) -- ours was reset by that write, the reference's was not
     return
   end
   if m == "sendto" and fam == "unixdgram" and sc == "unixdgram{unconnected}" and n >= 2
