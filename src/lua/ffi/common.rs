@@ -7,7 +7,6 @@ extern "C-unwind" {
     pub fn lua_gettop(L: *mut lua_State) -> c_int;
     pub fn lua_settop(L: *mut lua_State, idx: c_int);
     pub fn lua_pushvalue(L: *mut lua_State, idx: c_int);
-    pub fn lua_checkstack(L: *mut lua_State, n: c_int) -> c_int;
 
     pub fn lua_isnumber(L: *mut lua_State, idx: c_int) -> c_int;
     pub fn lua_isstring(L: *mut lua_State, idx: c_int) -> c_int;
@@ -24,6 +23,8 @@ extern "C-unwind" {
     pub fn lua_pushinteger(L: *mut lua_State, n: lua_Integer);
     pub fn lua_pushcclosure(L: *mut lua_State, f: lua_CFunction, n: c_int);
     pub fn lua_pushboolean(L: *mut lua_State, b: c_int);
+    /// Only the 5.1/5.2 user-value slot needs it (its private key).
+    #[cfg(any(feature = "lua51", feature = "luajit", feature = "lua52"))]
     pub fn lua_pushlightuserdata(L: *mut lua_State, p: *mut c_void);
 
     pub fn lua_createtable(L: *mut lua_State, narr: c_int, nrec: c_int);

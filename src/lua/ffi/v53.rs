@@ -1,11 +1,7 @@
 //! Lua 5.3 and 5.4 (the only difference used here is userdata creation).
-use super::{luaL_Reg, lua_Integer, lua_Number, lua_State, Cont};
+use super::{lua_Integer, lua_Number, lua_State, Cont};
 use std::os::raw::{c_char, c_int, c_void};
 
-#[cfg(feature = "lua53")]
-pub const LUA_VERSION_NUM: c_int = 503;
-#[cfg(feature = "lua54")]
-pub const LUA_VERSION_NUM: c_int = 504;
 /// `-LUAI_MAXSTACK - 1000` with the stock `LUAI_MAXSTACK` of 1000000.
 pub const LUA_REGISTRYINDEX: c_int = -1_000_000 - 1000;
 
@@ -15,12 +11,9 @@ pub type lua_KFunction =
 
 extern "C-unwind" {
     pub fn lua_rotate(L: *mut lua_State, idx: c_int, n: c_int);
-    pub fn lua_copy(L: *mut lua_State, from: c_int, to: c_int);
     pub fn lua_tonumberx(L: *mut lua_State, idx: c_int, isnum: *mut c_int) -> lua_Number;
-    pub fn lua_tointegerx(L: *mut lua_State, idx: c_int, isnum: *mut c_int) -> lua_Integer;
     pub fn lua_rawlen(L: *mut lua_State, idx: c_int) -> usize;
     pub fn lua_pushlstring(L: *mut lua_State, s: *const c_char, len: usize) -> *const c_char;
-    pub fn lua_pushstring(L: *mut lua_State, s: *const c_char) -> *const c_char;
     pub fn lua_gettable(L: *mut lua_State, idx: c_int) -> c_int;
     pub fn lua_getfield(L: *mut lua_State, idx: c_int, k: *const c_char) -> c_int;
     pub fn lua_rawget(L: *mut lua_State, idx: c_int) -> c_int;
@@ -45,7 +38,6 @@ extern "C-unwind" {
         ctx: lua_KContext,
         k: Option<lua_KFunction>,
     ) -> c_int;
-    pub fn luaL_setfuncs(L: *mut lua_State, l: *const luaL_Reg, nup: c_int);
     #[cfg(feature = "lua53")]
     pub fn lua_getuservalue(L: *mut lua_State, idx: c_int) -> c_int;
     #[cfg(feature = "lua53")]
@@ -68,15 +60,6 @@ pub unsafe fn lua_insert(L: *mut lua_State, idx: c_int) {
 pub unsafe fn lua_remove(L: *mut lua_State, idx: c_int) {
     lua_rotate(L, idx, -1);
     super::lua_pop(L, 1)
-}
-#[inline]
-pub unsafe fn lua_replace(L: *mut lua_State, idx: c_int) {
-    lua_copy(L, -1, idx);
-    super::lua_pop(L, 1)
-}
-#[inline]
-pub unsafe fn lua_tointeger(L: *mut lua_State, idx: c_int) -> lua_Integer {
-    lua_tointegerx(L, idx, core::ptr::null_mut())
 }
 #[inline]
 pub unsafe fn lua_call(L: *mut lua_State, nargs: c_int, nresults: c_int) {
