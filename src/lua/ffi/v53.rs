@@ -6,13 +6,20 @@ use std::os::raw::{c_char, c_int, c_void};
 pub const LUA_REGISTRYINDEX: c_int = -1_000_000 - 1000;
 
 pub type lua_KContext = isize;
+/// `LUA_UNSIGNED`, the unsigned `lua_Integer` (`unsigned long long`).
+#[cfg(feature = "lua54")]
+pub type lua_Unsigned = u64;
 pub type lua_KFunction =
     unsafe extern "C-unwind" fn(L: *mut lua_State, status: c_int, ctx: lua_KContext) -> c_int;
 
 extern "C-unwind" {
     pub fn lua_rotate(L: *mut lua_State, idx: c_int, n: c_int);
     pub fn lua_tonumberx(L: *mut lua_State, idx: c_int, isnum: *mut c_int) -> lua_Number;
+    #[cfg(feature = "lua53")]
     pub fn lua_rawlen(L: *mut lua_State, idx: c_int) -> usize;
+    #[cfg(feature = "lua54")]
+    #[link_name = "lua_rawlen"]
+    fn lua_rawlen_(L: *mut lua_State, idx: c_int) -> lua_Unsigned;
     pub fn lua_pushlstring(L: *mut lua_State, s: *const c_char, len: usize) -> *const c_char;
     pub fn lua_gettable(L: *mut lua_State, idx: c_int) -> c_int;
     pub fn lua_getfield(L: *mut lua_State, idx: c_int, k: *const c_char) -> c_int;
@@ -60,6 +67,12 @@ pub unsafe fn lua_insert(L: *mut lua_State, idx: c_int) {
 pub unsafe fn lua_remove(L: *mut lua_State, idx: c_int) {
     lua_rotate(L, idx, -1);
     super::lua_pop(L, 1)
+}
+/// 5.4 returns the length as `lua_Unsigned`; a length fits in `usize`.
+#[cfg(feature = "lua54")]
+#[inline]
+pub unsafe fn lua_rawlen(L: *mut lua_State, idx: c_int) -> usize {
+    lua_rawlen_(L, idx) as usize
 }
 #[inline]
 pub unsafe fn lua_call(L: *mut lua_State, nargs: c_int, nresults: c_int) {
