@@ -5,6 +5,7 @@
 #   make DEBUG=1 LUA=X        build build/X-debug/... with _DEBUG and timing returns
 #   make install LUA=X [PREFIX=/usr/local] [DESTDIR=] [LUA_LIBDIR=...]
 #   make test                 everything, all five versions
+#   make lint                 cargo fmt --check, clippy -D warnings on every ABI
 #   make demo                 run examples/ against the built module
 #   make header               regenerate include/luasocket.h
 #   make clean
@@ -43,7 +44,7 @@ TARGET_DIR := target/$(VARIANT)
 SO := $(TARGET_DIR)/release/libluasocket.so
 MODULES := socket/core.so mime/core.so socket/unix.so socket/serial.so
 
-.PHONY: all build all-lua install test demo header clean deps lua-tests cargo-test c-host conformance FORCE
+.PHONY: all build all-lua install test lint demo header clean deps lua-tests cargo-test c-host conformance FORCE
 
 all: build
 
@@ -81,6 +82,9 @@ test: deps
 
 lua-tests:
 	@sh lua-tests/run.sh $(VERSIONS)
+
+lint:
+	@sh scripts/lint.sh $(VERSIONS)
 
 demo: deps build
 	@sh examples/run.sh $(LUA)

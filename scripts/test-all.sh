@@ -1,7 +1,9 @@
 #!/bin/sh
 # `make test`: builds all five Lua versions (release and DEBUG), then runs
 #   1. cargo tests on every ABI (unit tests + the boundary inside a real
-#      interpreter + header freshness),
+#      interpreter + header freshness + the FFI and C API against the C
+#      headers), then lint (cargo fmt --check, clippy -D warnings on every
+#      ABI),
 #   2. every lua-tests/*.lua on every version (differential vs the C core),
 #   3. upstream's own test programs (testsrvr/testclnt against the DEBUG
 #      builds, the udp scripts, mimetest/ltn12test),
@@ -38,11 +40,11 @@ for feat in lua51 lua52 lua53 lua54 luajit; do
     p=$((p+${r%%:*})); f=$((f+${r##*:}))
   done
 done
-if cargo clippy -q --features lua54 --target-dir target/test -- -D warnings >"$log" 2>&1; then
-  p=$((p+1)); echo "PASS clippy (lua54, -D warnings)"
-else f=$((f+1)); echo "FAIL clippy:"; head -n 30 "$log"; fi
 echo "cargo: $p passed, $f failed"
 total_pass=$((total_pass+p)); total_fail=$((total_fail+f))
+
+section "lint (cargo fmt --check; clippy -D warnings, every ABI)"
+sh scripts/lint.sh $VERSIONS >"$log" 2>&1; cat "$log"; tally lint
 
 section "lua-tests (every file, every version)"
 sh lua-tests/run.sh $VERSIONS >"$log" 2>&1; grep -v '^PASS' "$log"; tally lua-tests
