@@ -9,27 +9,46 @@
 #      builds, the udp scripts, mimetest/ltn12test),
 #   4. the C API lua-sec links against (a C user on Debian's library and
 #      ours, outputs compared), the C-host test.
-# Each section reports "N passed, M failed"; the last line sums them up.
+# Each section reports "N passed, M failed"; the last line sums them up. A
+# section that prints no such line, checks nothing, or exits non-zero with
+# no failure counted adds a failure.
 cd "$(dirname "$0")/.."
 VERSIONS="5.1 5.2 5.3 5.4 luajit"
 total_pass=0; total_fail=0; log=$(mktemp); trap 'rm -f "$log"' EXIT
 
-# add the "N passed, M failed" closing line of a section's output
+# add the "N passed, M failed" closing line of a section's output ($log);
+# $2 is the section's exit status
 tally() {
   line=$(grep -E '^[0-9]+ passed, [0-9]+ failed' "$log" | tail -n1)
-  if [ -z "$line" ]; then total_fail=$((total_fail+1)); echo "!! $1: no result line"; return; fi
+  if [ -z "$line" ]; then total_fail=$((total_fail+1)); echo "!! $1: no result line (counted as 1 failure)"; return; fi
   p=${line%% passed*}; f=${line#*passed, }; f=${f%% failed*}
+  if [ $((p+f)) = 0 ]; then f=1; echo "!! $1: nothing was checked (counted as 1 failure)"; fi
+  if [ "${2:-0}" != 0 ] && [ "$f" = 0 ]; then f=1; echo "!! $1: exit status $2 with no failure reported (counted as 1 failure)"; fi
   total_pass=$((total_pass+p)); total_fail=$((total_fail+f))
+}
+
+# runs a section's script, shows its output (without PASS lines if $1 is
+# "quiet"), then tallies it
+run_section() {
+  filter=$1; name=$2; shift 2
+  "$@" >"$log" 2>&1; rc=$?
+  if [ "$filter" = quiet ]; then grep -v '^PASS' "$log"; else cat "$log"; fi
+  tally "$name" $rc
 }
 
 section() { echo; echo "==== $1"; }
 
 section "build (release and DEBUG, all versions)"
+p=0; f=0
 for v in $VERSIONS; do
-  make --no-print-directory LUA=$v build >/dev/null && make --no-print-directory LUA=$v DEBUG=1 build >/dev/null \
-    || { echo "build failed for $v"; total_fail=$((total_fail+1)); }
+  for debug in "" 1; do
+    if make --no-print-directory LUA=$v DEBUG=$debug build >/dev/null; then p=$((p+1));
+    else f=$((f+1)); echo "FAIL build $v${debug:+ DEBUG}"; fi
+  done
 done
 echo "built: $(ls -d build/*/socket/core.so | tr '\n' ' ')"
+echo "$p passed, $f failed"
+total_pass=$((total_pass+p)); total_fail=$((total_fail+f))
 
 section "cargo tests"
 p=0; f=0
@@ -40,26 +59,27 @@ for feat in lua51 lua52 lua53 lua54 luajit; do
     p=$((p+${r%%:*})); f=$((f+${r##*:}))
   done
 done
-echo "cargo: $p passed, $f failed"
+[ $p = 0 ] && { f=$((f+1)); echo "FAIL cargo: no test ran"; }
+echo "$p passed, $f failed"
 total_pass=$((total_pass+p)); total_fail=$((total_fail+f))
 
 section "lint (cargo fmt --check; clippy -D warnings, every ABI)"
-sh scripts/lint.sh $VERSIONS >"$log" 2>&1; cat "$log"; tally lint
+run_section all lint sh scripts/lint.sh $VERSIONS
 
 section "lua-tests (every file, every version)"
-sh lua-tests/run.sh $VERSIONS >"$log" 2>&1; grep -v '^PASS' "$log"; tally lua-tests
+run_section quiet lua-tests sh lua-tests/run.sh $VERSIONS
 
 section "upstream testsrvr.lua + testclnt.lua (DEBUG builds, private network namespace)"
-sh scripts/upstream-suite.sh $VERSIONS >"$log" 2>&1; cat "$log"; tally upstream
+run_section all upstream sh scripts/upstream-suite.sh $VERSIONS
 
 section "upstream udp scripts (private network namespace)"
-sh scripts/upstream-udp.sh $VERSIONS >"$log" 2>&1; cat "$log"; tally upstream-udp
+run_section all upstream-udp sh scripts/upstream-udp.sh $VERSIONS
 
 section "upstream unix stream/dgram scripts (private mount namespace)"
-sh scripts/upstream-unix.sh $VERSIONS >"$log" 2>&1; cat "$log"; tally upstream-unix
+run_section all upstream-unix sh scripts/upstream-unix.sh $VERSIONS
 
 section "upstream mimetest.lua and ltn12test.lua"
-sh scripts/upstream-mime.sh $VERSIONS >"$log" 2>&1; cat "$log"; tally upstream-mime
+run_section all upstream-mime sh scripts/upstream-mime.sh $VERSIONS
 
 section "DEBUG builds and make install"
 p=0; f=0
@@ -81,13 +101,13 @@ if make --no-print-directory install LUA=5.3 PREFIX=/usr DESTDIR="$stage" >/dev/
   p=$((p+1)); echo "PASS make install paths"
 else f=$((f+1)); echo "FAIL make install paths"; find "$stage" -type f; fi
 rm -rf "$stage"
-echo "$p passed, $f failed" >"$log"; total_pass=$((total_pass+p)); total_fail=$((total_fail+f))
+echo "$p passed, $f failed"; total_pass=$((total_pass+p)); total_fail=$((total_fail+f))
 
 section "C API that Debian's lua-sec imports (same C user on Debian's library and ours)"
-sh scripts/capi-test.sh $VERSIONS >"$log" 2>&1; cat "$log"; tally capi
+run_section all capi sh scripts/capi-test.sh $VERSIONS
 
 section "C host"
-sh scripts/c-host-test.sh $VERSIONS >"$log" 2>&1; cat "$log"; tally c-host
+run_section all c-host sh scripts/c-host-test.sh $VERSIONS
 
 echo
 echo "$total_pass passed, $total_fail failed"
