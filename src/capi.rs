@@ -21,7 +21,7 @@ use crate::net::cbuffer::{CBuffer, CIo, CallbackIo, ErrorFn, RecvFn, SendFn};
 use crate::net::errors::socket_strerror_c;
 use crate::net::sock;
 use crate::net::timeout::Timeout;
-use crate::socket::{buffer, inet};
+use crate::socket::{class, stream};
 use std::os::raw::{c_char, c_int, c_void};
 
 /// The records behind a `p_buffer` argument.
@@ -79,7 +79,7 @@ pub unsafe extern "C-unwind" fn buffer_meth_getstats(
 ) -> c_int {
     // SAFETY: a valid state and buffer per the contract.
     let (l, b) = unsafe { (State::from_raw(raw), &*buf) };
-    buffer::getstats(l, &b.stats)
+    stream::getstats_of(l, &b.stats)
 }
 
 /// `buffer_meth_setstats(L, buf)`: `[received [, sent [, age]]]` at 2..4.
@@ -93,7 +93,7 @@ pub unsafe extern "C-unwind" fn buffer_meth_setstats(
 ) -> c_int {
     // SAFETY: a valid state and buffer per the contract.
     let (l, b) = unsafe { (State::from_raw(raw), &mut *buf) };
-    buffer::setstats(l, &mut b.stats)
+    crate::lua::Push::push(stream::setstats_of(l, &mut b.stats), l)
 }
 
 /// `buffer_meth_send(L, buf)`: `send(data [, i [, j]])` at 2..4 through the
@@ -105,7 +105,7 @@ pub unsafe extern "C-unwind" fn buffer_meth_setstats(
 pub unsafe extern "C-unwind" fn buffer_meth_send(raw: *mut lua_State, buf: *mut CBuffer) -> c_int {
     // SAFETY: a valid state and buffer per the contract.
     let (l, (b, tm, mut io)) = unsafe { (State::from_raw(raw), parts(buf)) };
-    buffer::send(l, b, tm, &mut io)
+    stream::send_on(l, &mut b.stats, tm, &mut io)
 }
 
 /// `buffer_meth_receive(L, buf)`: `receive([pattern [, prefix]])` at 2..3
@@ -120,7 +120,7 @@ pub unsafe extern "C-unwind" fn buffer_meth_receive(
 ) -> c_int {
     // SAFETY: a valid state and buffer per the contract.
     let (l, (b, tm, mut io)) = unsafe { (State::from_raw(raw), parts(buf)) };
-    buffer::receive(l, b, tm, &mut io)
+    stream::receive_on(l, b, tm, &mut io)
 }
 
 /// `io_init(io, send, recv, error, ctx)`.
@@ -230,5 +230,5 @@ pub unsafe extern "C-unwind" fn timeout_meth_settimeout(
 ) -> c_int {
     // SAFETY: a valid state and record per the contract.
     let (l, tm) = unsafe { (State::from_raw(raw), &mut *tm) };
-    inet::settimeout(l, tm)
+    crate::lua::Push::push(class::set_timeout(l, tm), l)
 }

@@ -63,5 +63,5 @@ pub unsafe extern "C-unwind" fn luaopen_socket_unix(L: *mut lua_State) -> c_int 
 #[no_mangle]
 pub unsafe extern "C-unwind" fn luaopen_socket_serial(L: *mut lua_State) -> c_int {
     // SAFETY: the interpreter calls a C function with a valid state.
-    crate::unix::open_serial(unsafe { State::from_raw(L) })
+    crate::serial::open_serial(unsafe { State::from_raw(L) })
 }

@@ -13,6 +13,7 @@ mod entry;
 pub mod lua;
 pub mod mime;
 pub mod net;
+pub mod serial;
 pub mod socket;
 pub mod unix;
 

@@ -43,7 +43,7 @@ pub enum Raise {
 /// Room for the panic message copied out of the payload before it is dropped.
 const PANIC_MSG_MAX: usize = 200;
 
-impl State {
+impl<'l> State<'l> {
     /// Phase 2: runs `work` (pure Rust, no Lua API) and returns its value. A
     /// panic inside becomes the Lua error
     /// `luasocket-rs: internal error: <message>`.

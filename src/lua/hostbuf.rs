@@ -64,10 +64,10 @@ pub struct HostBuf<'a> {
     b: &'a mut Block,
 }
 
-impl State {
+impl<'l> State<'l> {
     /// Phase 1: pushes a guard userdata and returns its (empty) buffer. The
     /// guard must stay on the stack until the result is pushed.
-    pub fn new_hostbuf<'a>(self) -> HostBuf<'a> {
+    pub fn new_hostbuf(self) -> HostBuf<'l> {
         let mut ud: *mut c_void = std::ptr::null_mut();
         // SAFETY: valid state; lua_getallocf only reads it.
         let alloc = unsafe { ffi::lua_getallocf(self.as_ptr(), &mut ud) };
@@ -84,11 +84,7 @@ impl State {
             self.set_field(-2, c"__gc");
         }
         self.set_metatable(-2);
-        // SAFETY: the userdata just created holds a Block, is referenced by
-        // the stack for the rest of the call, and Lua never moves it.
-        HostBuf {
-            b: unsafe { &mut *p },
-        }
+        HostBuf { b: p }
     }
 
     /// Phase 3: pushes the buffer's bytes as a string, then frees the block
@@ -139,6 +135,10 @@ impl Sink for HostBuf<'_> {
         let need = self.b.len.checked_add(n).ok_or(Oom)?;
         if need > self.b.cap {
             self.grow(need)?;
+        }
+        if self.b.ptr.is_null() {
+            // nothing asked of an empty buffer (a null slice is not valid)
+            return Ok(&mut []);
         }
         let b = &mut *self.b;
         if b.init < need {

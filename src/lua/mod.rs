@@ -18,29 +18,39 @@ pub mod ffi;
 
 mod boundary;
 mod hostbuf;
+mod push;
 mod state;
 
 pub use boundary::{Panicked, Raise};
 pub use hostbuf::HostBuf;
+pub use push::{Nil, One, Push, Pushed};
 pub use state::{LuaType, State};
 
 /// Defines an exported-style `lua_CFunction`: `extern "C-unwind"`, handing the
-/// body a [`State`]. The body returns the number of results (`c_int`).
+/// body a [`State`]. Without a return type the body returns the number of
+/// results it pushed (`c_int`); with `-> T` it returns a `T: Push`, which is
+/// pushed after the body. Type parameters make one method serve a whole
+/// class family (`close::<Tcp>` in tcp's method table).
 ///
 /// The body must follow the boundary recipe (module [`boundary`]): check
 /// arguments first, do Rust work only inside [`State::pure`], push or raise
 /// last, and never hold a value with a destructor across a call that may raise.
 #[macro_export]
 macro_rules! lua_fn {
-    ($(#[$m:meta])* $vis:vis fn $name:ident($l:ident) $body:block) => {
+    ($(#[$m:meta])* $vis:vis fn $name:ident $(<$($g:ident : $b:path),+>)? ($l:ident) $(-> $ret:ty)? $body:block) => {
         $(#[$m])*
         #[allow(clippy::missing_safety_doc)] // called by the interpreter only
-        $vis unsafe extern "C-unwind" fn $name(
+        $vis unsafe extern "C-unwind" fn $name $(<$($g: $b),+>)? (
             raw: *mut $crate::lua::ffi::lua_State,
         ) -> ::std::os::raw::c_int {
             // SAFETY: the interpreter calls a C function with a valid state.
             let $l = unsafe { $crate::lua::State::from_raw(raw) };
-            $body
+            // a closure, so that `return` and `?` in the body produce the value
+            #[allow(clippy::redundant_closure_call)]
+            let r: $crate::lua_fn!(@ret $($ret)?) = (move || -> $crate::lua_fn!(@ret $($ret)?) { $body })();
+            $crate::lua::Push::push(r, $l)
         }
     };
+    (@ret) => { ::std::os::raw::c_int };
+    (@ret $ret:ty) => { $ret };
 }

@@ -6,6 +6,7 @@
 //! frame that calls these.
 use super::ffi::*;
 use std::ffi::CStr;
+use std::marker::PhantomData;
 use std::mem::ManuallyDrop;
 use std::os::raw::{c_char, c_int, c_void};
 
@@ -16,9 +17,11 @@ impl<T> MaxAligned<T> {
     const OK: () = assert!(std::mem::align_of::<T>() <= 16);
 }
 
-/// A borrowed `lua_State*`, valid for the duration of one C function call.
+/// A borrowed `lua_State*`, valid for the duration `'l` of one C function
+/// call. Strings and userdata it hands out live for that call (while their
+/// values stay on the stack, which the code here never removes early).
 #[derive(Clone, Copy)]
-pub struct State(*mut lua_State);
+pub struct State<'l>(*mut lua_State, PhantomData<&'l mut lua_State>);
 
 /// Lua value types, as `lua_type` reports them.
 #[derive(Clone, Copy, PartialEq, Eq, Debug)]
@@ -35,13 +38,13 @@ pub enum LuaType {
     Thread,
 }
 
-impl State {
+impl<'l> State<'l> {
     /// # Safety
     /// `l` must be the state a Lua C function was called with (or one created
     /// by the host) and be used only for the duration of that call.
     #[inline]
-    pub unsafe fn from_raw(l: *mut lua_State) -> State {
-        State(l)
+    pub unsafe fn from_raw(l: *mut lua_State) -> State<'l> {
+        State(l, PhantomData)
     }
     #[inline]
     pub fn as_ptr(self) -> *mut lua_State {
@@ -161,7 +164,7 @@ impl State {
     /// `lua_tolstring`; converts a number in place, as the C function does.
     /// The slice lives as long as the value stays on the stack.
     #[inline]
-    pub fn to_bytes<'a>(self, idx: c_int) -> Option<&'a [u8]> {
+    pub fn to_bytes(self, idx: c_int) -> Option<&'l [u8]> {
         let mut len = 0usize;
         // SAFETY: as above; Lua strings are immutable and stay alive while on
         // the stack, which callers guarantee for the slice's lifetime.
@@ -173,7 +176,7 @@ impl State {
     /// `lua_tostring` as the C string it is (up to an embedded NUL, as C
     /// code sees it); `None` when the value is not a string or number.
     #[inline]
-    pub fn to_cstr<'a>(self, idx: c_int) -> Option<&'a CStr> {
+    pub fn to_cstr(self, idx: c_int) -> Option<&'l CStr> {
         // SAFETY: valid state; Lua returns a NUL-terminated string that stays
         // alive while the value is on the stack (callers keep it there).
         unsafe {
@@ -215,7 +218,7 @@ impl State {
     }
     /// `luaL_checklstring`.
     #[inline]
-    pub fn check_bytes<'a>(self, arg: c_int) -> &'a [u8] {
+    pub fn check_bytes(self, arg: c_int) -> &'l [u8] {
         let mut len = 0usize;
         // SAFETY: as above; the argument stays on the stack for the call.
         unsafe {
@@ -225,7 +228,7 @@ impl State {
     }
     /// `luaL_optlstring`, `None` for nil/absent.
     #[inline]
-    pub fn opt_bytes<'a>(self, arg: c_int) -> Option<&'a [u8]> {
+    pub fn opt_bytes(self, arg: c_int) -> Option<&'l [u8]> {
         let mut len = 0usize;
         // SAFETY: as above.
         unsafe {
@@ -236,14 +239,14 @@ impl State {
     /// `luaL_checkstring` as the C string it is (Lua strings always carry a
     /// terminating NUL; embedded NULs end it early, as in C).
     #[inline]
-    pub fn check_cstr<'a>(self, arg: c_int) -> &'a CStr {
+    pub fn check_cstr(self, arg: c_int) -> &'l CStr {
         // SAFETY: valid state; Lua returns a NUL-terminated string that stays
         // alive while the argument is on the stack.
         unsafe { CStr::from_ptr(luaL_checklstring(self.0, arg, core::ptr::null_mut())) }
     }
     /// `luaL_optstring` with a NULL default: `None` for nil/absent.
     #[inline]
-    pub fn opt_cstr<'a>(self, arg: c_int) -> Option<&'a CStr> {
+    pub fn opt_cstr(self, arg: c_int) -> Option<&'l CStr> {
         // SAFETY: as check_cstr; a NULL result means "absent".
         unsafe {
             let p = luaL_optlstring(self.0, arg, core::ptr::null(), core::ptr::null_mut());
@@ -270,16 +273,49 @@ impl State {
         }
     }
     /// A reference to the full userdata at `idx` when it is one of exactly
-    /// `size_of::<T>()` bytes (callers check its class first). `T` is a
-    /// plain-data record this crate created there with [`State::new_userdata`].
-    pub fn userdata_mut<'a, T: Copy>(self, idx: c_int) -> Option<&'a mut T> {
+    /// `size_of::<T>()` bytes (callers check its class first).
+    ///
+    /// # Safety
+    /// The block holds a `T` (a plain-data record this crate created there
+    /// with [`State::new_userdata`]), and no other reference to it is alive
+    /// during `'l` (one class check per method call).
+    pub unsafe fn userdata_mut<T: Copy>(self, idx: c_int) -> Option<&'l mut T> {
         if self.type_of(idx) != LuaType::Userdata || self.raw_len(idx) != std::mem::size_of::<T>() {
             return None;
         }
         let p = self.to_userdata(idx) as *mut T;
-        // SAFETY: a live full userdata of T's size, aligned for any C type; it
-        // stays alive while on the stack (callers keep it there for 'a).
+        // SAFETY: a live full userdata of T's size, aligned for any C type,
+        // holding a T with no other reference (the caller's contract); it
+        // stays alive while on the stack, i.e. for the call.
         (!p.is_null()).then(|| unsafe { &mut *p })
+    }
+    /// The bytes of the full userdata at `idx` when it is one of exactly
+    /// `size` bytes, valid while that value stays on the stack.
+    ///
+    /// # Safety
+    /// No other reference to the block is alive during `'l`, and the block
+    /// was initialised (a block this crate created with
+    /// [`State::new_userdata_slice`]).
+    pub unsafe fn userdata_bytes(self, idx: c_int, size: usize) -> Option<&'l mut [u8]> {
+        if self.type_of(idx) != LuaType::Userdata || self.raw_len(idx) != size {
+            return None;
+        }
+        let p = self.to_userdata(idx) as *mut u8;
+        // SAFETY: a live full userdata of `size` bytes, initialised and not
+        // otherwise referenced (the caller's contract), on the stack.
+        (!p.is_null()).then(|| unsafe { std::slice::from_raw_parts_mut(p, size) })
+    }
+    /// Pushes the value attached to the userdata at `idx` (nil if none).
+    #[inline]
+    pub fn get_slot(self, idx: c_int) {
+        // SAFETY: valid state; callers pass the index of a full userdata.
+        unsafe { lua_getslot(self.0, idx) }
+    }
+    /// Pops a value and attaches it to the userdata at `idx` (absolute).
+    #[inline]
+    pub fn set_slot(self, idx: c_int) {
+        // SAFETY: as above.
+        unsafe { lua_setslot(self.0, idx) }
     }
     /// `luaL_checktype`: the host's `T expected, got U` (5.3+ name `U` after
     /// a `__name` metafield).
@@ -472,17 +508,21 @@ impl State {
             lua_setmetatable(self.0, idx);
         }
     }
-    /// Pushes a new full userdata holding `value`; returns its address.
+    /// Pushes a new full userdata holding `value`; returns it (valid for the
+    /// call while it stays on the stack or referenced).
     ///
     /// `T: Copy` keeps destructors out of Lua-managed memory (Lua frees the
     /// block without running Rust code; `__gc` does the cleanup).
-    pub fn new_userdata<T: Copy>(self, value: T) -> *mut T {
+    pub fn new_userdata<T: Copy>(self, value: T) -> &'l mut T {
+        let () = MaxAligned::<T>::OK;
         // SAFETY: Lua returns a block of the requested size aligned for any C
-        // type (max_align_t), which covers T's alignment for our plain types.
+        // type (max_align_t), which covers T's alignment (MaxAligned); it is
+        // written before the reference is made, is new (so nothing else
+        // refers to it), never moves, and stays alive while on the stack.
         unsafe {
             let p = lua_newuserdata_(self.0, std::mem::size_of::<T>()) as *mut T;
             p.write(value);
-            p
+            &mut *p
         }
     }
 
@@ -490,7 +530,7 @@ impl State {
     /// memory owned by Lua, so no Rust destructor is involved) and returns it
     /// as a slice, valid while the userdata stays referenced (e.g. on the
     /// stack). Raises Lua's memory error when the size cannot be allocated.
-    pub fn new_userdata_slice<'a, T: Copy>(self, n: usize, value: T) -> &'a mut [T] {
+    pub fn new_userdata_slice<T: Copy>(self, n: usize, value: T) -> &'l mut [T] {
         // An impossible size becomes an allocation Lua refuses ("not enough
         // memory") instead of a wrapped, too small block.
         let () = MaxAligned::<T>::OK;

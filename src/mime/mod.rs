@@ -123,7 +123,7 @@ crate::lua_fn! {
 }
 
 /// The arguments of `wrp`/`qpwrp`: `left`, optional chunk, `length` (76).
-fn wrap_args<'a>(l: State) -> (i32, Option<&'a [u8]>, i32) {
+fn wrap_args<'l>(l: State<'l>) -> (i32, Option<&'l [u8]>, i32) {
     let left = codec::c_int_from_number(l.check_number(1));
     let input = l.opt_bytes(2);
     let length = codec::c_int_from_number(l.opt_number(3, 76.0));

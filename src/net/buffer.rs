@@ -3,13 +3,18 @@
 //! stream object (tcp, unix, serial, and a C-ABI buffer).
 //!
 //! Generic over where bytes come from ([`Io`]) and where the read buffer and
-//! statistics live ([`Storage`]): our objects' [`LazyBuffer`] over a
+//! statistics live ([`Storage`]): our objects' [`ObjBuf`] over a
 //! descriptor, or a C `t_buffer` over a foreign transport's callbacks
-//! (`net::cbuffer`, for the C API LuaSec links against). Results accumulate in a `Vec` the caller pushes once; bulk
-//! reads (`*a`, large counts) go straight into it in large chunks, while
-//! smaller reads go through the 8 KiB buffer so that excess bytes stay
+//! (`net::cbuffer`, for the C API LuaSec links against).
+//!
+//! A receive first tries [`receive_fast`] (no result buffer: the answer is
+//! in the area after at most one refill); otherwise it accumulates into a
+//! [`Sink`] from the host's memory, which the caller pushes once. Bulk reads
+//! (`*a`, large counts) go straight into the sink in large chunks, while
+//! smaller reads go through the 8 KiB area so that excess bytes stay
 //! buffered (and `dirty()`) as in the C core.
 use super::errors::{ErrText, CLOSED, DONE};
+use super::sink::{Oom, Sink};
 use super::timeout::Timeout;
 
 /// `BUF_SIZE`: the read buffer and the C core's read step.
@@ -104,49 +109,34 @@ impl Window {
 }
 
 /// Where the buffered bytes and the statistics live: a Lua object's
-/// [`LazyBuffer`], or a C `t_buffer` (see `net::cbuffer`).
+/// [`ObjBuf`], or a C `t_buffer` (see `net::cbuffer`).
 pub trait Storage {
     fn stats(&mut self) -> &mut Stats;
     fn window(&mut self) -> &mut Window;
-    /// The `BUF_SIZE`-byte area, allocated on first use.
+    /// The `BUF_SIZE`-byte area.
     fn area(&mut self) -> &mut [u8];
     /// Bytes `[off, off+len)` of the area (empty if never allocated), for
     /// pushing an [`Out::Area`] result.
     fn area_slice(&self, off: usize, len: usize) -> &[u8];
 }
 
-/// The storage of Lua objects: a lazily allocated heap block behind a raw
-/// pointer, so an idle object stays small and the struct stays `Copy` (the
-/// owner frees it with [`LazyBuffer::free`] in `__gc`).
+/// The buffer state of a stream object (plain data in its userdata). The
+/// 8 KiB area itself is a separate Lua object attached to the userdata
+/// (`socket::buffer` attaches it on the first receive), so an idle object
+/// stays small, `close` keeps buffered bytes readable, and Lua frees the
+/// area with the object.
 #[derive(Clone, Copy, Debug)]
-pub struct LazyBuffer {
+pub struct StreamBuf {
     pub stats: Stats,
     pub win: Window,
-    data: *mut u8,
 }
 
-impl LazyBuffer {
-    pub fn new() -> LazyBuffer {
-        LazyBuffer {
+impl StreamBuf {
+    pub fn new() -> StreamBuf {
+        StreamBuf {
             stats: Stats::new(),
             win: Window::default(),
-            data: std::ptr::null_mut(),
         }
-    }
-    /// Releases the block (idempotent); buffered bytes are lost.
-    pub fn free(&mut self) {
-        if !self.data.is_null() {
-            let raw = std::ptr::slice_from_raw_parts_mut(self.data, BUF_SIZE);
-            // SAFETY: `data` came from Box::<[u8]>::into_raw with BUF_SIZE bytes
-            // and is nulled so it is freed once.
-            drop(unsafe { Box::from_raw(raw) });
-            self.data = std::ptr::null_mut();
-        }
-        self.win = Window::default();
-    }
-    /// Unread bytes (without allocating).
-    pub fn pending(&self) -> &[u8] {
-        self.area_slice(self.win.first, self.win.last.saturating_sub(self.win.first))
     }
     /// `buffer_isempty`
     pub fn is_empty(&self) -> bool {
@@ -154,32 +144,45 @@ impl LazyBuffer {
     }
 }
 
-impl Default for LazyBuffer {
+impl Default for StreamBuf {
     fn default() -> Self {
-        LazyBuffer::new()
+        StreamBuf::new()
     }
 }
 
-impl Storage for LazyBuffer {
+impl<T: Storage> Storage for &mut T {
     fn stats(&mut self) -> &mut Stats {
-        &mut self.stats
+        (**self).stats()
     }
     fn window(&mut self) -> &mut Window {
-        &mut self.win
+        (**self).window()
     }
     fn area(&mut self) -> &mut [u8] {
-        if self.data.is_null() {
-            self.data = Box::into_raw(vec![0u8; BUF_SIZE].into_boxed_slice()) as *mut u8;
-        }
-        // SAFETY: a live BUF_SIZE block owned by this buffer.
-        unsafe { std::slice::from_raw_parts_mut(self.data, BUF_SIZE) }
+        (**self).area()
     }
     fn area_slice(&self, off: usize, len: usize) -> &[u8] {
-        if self.data.is_null() || off.saturating_add(len) > BUF_SIZE {
-            return &[];
-        }
-        // SAFETY: inside the live BUF_SIZE block.
-        unsafe { std::slice::from_raw_parts(self.data.add(off), len) }
+        (**self).area_slice(off, len)
+    }
+}
+
+/// A stream object's storage for one call: its state and its area.
+pub struct ObjBuf<'a> {
+    pub state: &'a mut StreamBuf,
+    pub area: &'a mut [u8],
+}
+
+impl Storage for ObjBuf<'_> {
+    fn stats(&mut self) -> &mut Stats {
+        &mut self.state.stats
+    }
+    fn window(&mut self) -> &mut Window {
+        &mut self.state.win
+    }
+    fn area(&mut self) -> &mut [u8] {
+        self.area
+    }
+    fn area_slice(&self, off: usize, len: usize) -> &[u8] {
+        self.area.get(off..off.saturating_add(len)).unwrap_or(&[])
     }
 }
 
@@ -194,13 +197,14 @@ pub enum Pattern {
     Count(u64),
 }
 
-/// Where the received bytes ended up.
-#[derive(Debug)]
-pub enum Out {
-    /// Bytes `[off, off+len)` of the storage area (no prefix, no copy).
-    Area(usize, usize),
-    /// Prefix + everything received.
-    Owned(Vec<u8>),
+/// What the first, allocation-free step of a receive achieved.
+#[derive(Debug, PartialEq)]
+pub enum Fast {
+    /// The answer is bytes `[off, off+len)` of the area (already consumed),
+    /// with this code.
+    Area(usize, usize, i32),
+    /// The answer needs a result buffer: continue with [`receive`].
+    Sink,
 }
 
 /// `buffer_get`: refills an empty buffer with one read. Returns the code and
@@ -232,13 +236,13 @@ fn skip<S: Storage>(s: &mut S, n: usize) {
 }
 
 /// Appends `src` to `out` without its CR bytes.
-fn push_without_cr(out: &mut Vec<u8>, src: &[u8]) {
+fn push_without_cr(out: &mut impl Sink, src: &[u8]) -> Result<(), Oom> {
     let mut rest = src;
     while let Some(p) = memchr(b'\r', rest) {
-        out.extend_from_slice(&rest[..p]);
+        out.extend(&rest[..p])?;
         rest = &rest[p + 1..];
     }
-    out.extend_from_slice(rest);
+    out.extend(rest)
 }
 
 /// Removes CR bytes from `b` in place; returns the new length.
@@ -262,40 +266,75 @@ pub fn memchr(b: u8, s: &[u8]) -> Option<usize> {
     s.iter().position(|&c| c == b)
 }
 
-/// `buffer_meth_receive` minus the Lua part: receives `pat` after `prefix`.
-/// Returns the bytes (prefix included) and the code (`DONE` or the error,
-/// in which case the bytes are the partial result).
+/// The first step of `buffer_meth_receive` (without a prefix): the C core's
+/// loop up to its first refill, when the answer then lies in the area — a
+/// line, a count, `receive(0)`, or the partial result of a failed refill —
+/// so that the common receive needs no result buffer. Otherwise nothing is
+/// consumed (a refill stays buffered) and [`receive`] goes on.
+pub fn receive_fast<S: Storage, I: Io>(
+    s: &mut S,
+    io: &mut I,
+    tm: &mut Timeout,
+    pat: Pattern,
+) -> Fast {
+    let wanted = match pat {
+        Pattern::All => return Fast::Sink,
+        // bulk reads bypass the buffer (see recv_raw)
+        Pattern::Count(n) if n >= BUF_SIZE as u64 && s.window().is_empty() => return Fast::Sink,
+        Pattern::Count(n) => Some(n),
+        Pattern::Line => None,
+    };
+    let (err, f, l) = get(s, io, tm);
+    let avail = l - f;
+    match wanted {
+        None => match memchr(b'\n', &s.area()[f..l]) {
+            Some(p) => {
+                let n = squeeze_cr(&mut s.area()[f..f + p]);
+                skip(s, p + 1);
+                Fast::Area(f, n, err)
+            }
+            None if err != DONE => {
+                let n = squeeze_cr(&mut s.area()[f..l]);
+                skip(s, avail);
+                Fast::Area(f, n, err)
+            }
+            None => Fast::Sink,
+        },
+        Some(n) if n <= avail as u64 => {
+            skip(s, n as usize);
+            Fast::Area(f, n as usize, err)
+        }
+        Some(_) if err != DONE => {
+            skip(s, avail);
+            Fast::Area(f, avail, err)
+        }
+        Some(_) => Fast::Sink,
+    }
+}
+
+/// `buffer_meth_receive` minus the Lua part: receives `pat` into `out`
+/// (which holds the prefix). Returns the code (`DONE` or the error, in which
+/// case `out` is the partial result), or `Oom` when `out` cannot grow.
 pub fn receive<S: Storage, I: Io>(
     s: &mut S,
     io: &mut I,
     tm: &mut Timeout,
     pat: Pattern,
-    prefix: &[u8],
-) -> (Out, i32) {
+    out: &mut impl Sink,
+) -> Result<i32, Oom> {
     match pat {
-        Pattern::Line => recv_line(s, io, tm, prefix),
-        Pattern::All => recv_all(s, io, tm, prefix),
-        Pattern::Count(n) => recv_raw(s, io, tm, n, prefix),
+        Pattern::Line => recv_line(s, io, tm, out),
+        Pattern::All => recv_all(s, io, tm, out),
+        Pattern::Count(n) => recv_raw(s, io, tm, n, out),
     }
-}
-
-fn owned(prefix: &[u8], extra: usize) -> Vec<u8> {
-    let mut v = Vec::with_capacity(prefix.len() + extra);
-    v.extend_from_slice(prefix);
-    v
 }
 
 fn recv_line<S: Storage, I: Io>(
     s: &mut S,
     io: &mut I,
     tm: &mut Timeout,
-    prefix: &[u8],
-) -> (Out, i32) {
-    let mut out: Option<Vec<u8>> = if prefix.is_empty() {
-        None
-    } else {
-        Some(owned(prefix, 128))
-    };
+    out: &mut impl Sink,
+) -> Result<i32, Oom> {
     loop {
         let (err, f, l) = get(s, io, tm);
         let area = s.area();
@@ -305,58 +344,30 @@ fn recv_line<S: Storage, I: Io>(
             None => (avail, false),
         };
         let seglen = seg.len();
-        if found && out.is_none() {
-            // The whole line is buffered: drop CRs in place (those bytes are
-            // consumed anyway) and hand out the area, no allocation.
-            let n = squeeze_cr(&mut s.area()[f..f + seglen]);
-            skip(s, seglen + 1);
-            return (Out::Area(f, n), DONE);
-        }
-        push_without_cr(out.get_or_insert_with(|| owned(b"", seglen + 128)), seg);
+        push_without_cr(out, seg)?;
         if found {
             skip(s, seglen + 1);
-            return (Out::Owned(out.unwrap_or_default()), err);
+            return Ok(err);
         }
         skip(s, seglen);
         if err != DONE {
-            return (Out::Owned(out.unwrap_or_default()), err);
+            return Ok(err);
         }
     }
 }
 
-/// A result under construction: `v[..filled]` is data; `v[filled..]` is
-/// zeroed room kept between direct reads, so a trickling peer does not cost a
-/// fresh memset of the whole chunk on every read.
-struct Acc {
-    v: Vec<u8>,
-    filled: usize,
-}
-
-impl Acc {
-    fn new(prefix: &[u8], extra: usize) -> Acc {
-        let v = owned(prefix, extra);
-        Acc { filled: v.len(), v }
-    }
-    fn extend(&mut self, s: &[u8]) {
-        self.v.truncate(self.filled);
-        self.v.extend_from_slice(s);
-        self.filled = self.v.len();
-    }
-    /// One recv of up to `want` bytes straight into the result.
-    fn read<I: Io>(&mut self, io: &mut I, tm: &mut Timeout, want: usize) -> (usize, i32) {
-        let end = self.filled + want;
-        if self.v.len() < end {
-            self.v.resize(end, 0);
-        }
-        let (got, err) = io.recv(&mut self.v[self.filled..end], tm);
-        let got = got.min(want);
-        self.filled += got;
-        (got, err)
-    }
-    fn done(mut self, err: i32) -> (Out, i32) {
-        self.v.truncate(self.filled);
-        (Out::Owned(self.v), err)
-    }
+/// One recv of up to `want` bytes straight into the result.
+fn read_into<I: Io>(
+    io: &mut I,
+    tm: &mut Timeout,
+    out: &mut impl Sink,
+    want: usize,
+) -> Result<(usize, i32), Oom> {
+    let room = out.room(want)?;
+    let (got, err) = io.recv(&mut room[..want], tm);
+    let got = got.min(want);
+    out.commit(got);
+    Ok((got, err))
 }
 
 /// Chunk size for direct reads: grows with what has arrived, so a huge
@@ -370,18 +381,8 @@ fn recv_raw<S: Storage, I: Io>(
     io: &mut I,
     tm: &mut Timeout,
     wanted: u64,
-    prefix: &[u8],
-) -> (Out, i32) {
-    // Fast path: the whole answer is buffered and there is no prefix.
-    {
-        let w = *s.window();
-        let avail = (w.last - w.first) as u64;
-        if prefix.is_empty() && !w.is_empty() && wanted <= avail {
-            skip(s, wanted as usize);
-            return (Out::Area(w.first, wanted as usize), DONE);
-        }
-    }
-    let mut out = Acc::new(prefix, (wanted.min(BUF_SIZE as u64)) as usize);
+    out: &mut impl Sink,
+) -> Result<i32, Oom> {
     let mut total: u64 = 0;
     loop {
         let remaining = wanted - total;
@@ -390,22 +391,22 @@ fn recv_raw<S: Storage, I: Io>(
             // through the buffer, so excess bytes end up buffered (and
             // `dirty()`) just as with the C core's 8 KiB reads.
             let whole = remaining - remaining % BUF_SIZE as u64;
-            let want = (whole.min(chunk(out.filled, I::STEP) as u64)) as usize;
-            let (got, err) = out.read(io, tm, want);
+            let want = (whole.min(chunk(out.len(), I::STEP) as u64)) as usize;
+            let (got, err) = read_into(io, tm, out, want)?;
             total += got as u64;
             s.stats().received += got;
             if err != DONE || total >= wanted {
-                return out.done(err);
+                return Ok(err);
             }
             continue;
         }
         let (err, f, l) = get(s, io, tm);
         let n = ((l - f) as u64).min(remaining) as usize;
-        out.extend(&s.area()[f..f + n]);
+        out.extend(&s.area()[f..f + n])?;
         skip(s, n);
         total += n as u64;
         if err != DONE || total >= wanted {
-            return out.done(err);
+            return Ok(err);
         }
     }
 }
@@ -414,27 +415,26 @@ fn recv_all<S: Storage, I: Io>(
     s: &mut S,
     io: &mut I,
     tm: &mut Timeout,
-    prefix: &[u8],
-) -> (Out, i32) {
-    let mut out = Acc::new(prefix, BUF_SIZE);
+    out: &mut impl Sink,
+) -> Result<i32, Oom> {
     let mut total: u64 = 0;
     if !s.window().is_empty() {
         let (_, f, l) = get(s, io, tm);
-        out.extend(&s.area()[f..l]);
+        out.extend(&s.area()[f..l])?;
         skip(s, l - f);
         total += (l - f) as u64;
     }
     // the buffer is empty now and stays so: read straight into the result
     let err = loop {
-        let want = chunk(out.filled, I::STEP);
-        let (got, err) = out.read(io, tm, want);
+        let want = chunk(out.len(), I::STEP);
+        let (got, err) = read_into(io, tm, out, want)?;
         total += got as u64;
         s.stats().received += got;
         if err != DONE {
             break err;
         }
     };
-    out.done(if err == CLOSED && total > 0 {
+    Ok(if err == CLOSED && total > 0 {
         DONE
     } else {
         err
@@ -464,8 +464,8 @@ pub fn send_range(len: usize, i: i64, j: i64) -> (i64, i64) {
 
 /// `buffer_meth_send` minus the Lua part: sends `data[i..=j]` (1-based, as
 /// normalised by [`send_range`]) and returns (last index sent, code).
-pub fn send<S: Storage, I: Io>(
-    s: &mut S,
+pub fn send<I: Io>(
+    stats: &mut Stats,
     io: &mut I,
     tm: &mut Timeout,
     data: &[u8],
@@ -484,7 +484,7 @@ pub fn send<S: Storage, I: Io>(
             total += done.min(step.len());
             err = e;
         }
-        s.stats().sent += total;
+        stats.sent += total;
     }
     (total as i64 + start - 1, err)
 }

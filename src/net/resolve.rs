@@ -118,6 +118,7 @@ pub fn getnameinfo(
 }
 
 /// A NUL-terminated name written by libc into a fixed array.
+#[derive(Clone, Copy)]
 pub struct NameBuf {
     buf: [u8; NI_MAXHOST],
     len: usize,
@@ -197,10 +198,31 @@ pub fn parse_ipv4(s: &CStr) -> Option<libc::in_addr> {
     (unsafe { inet_aton(s.as_ptr(), &mut a) } != 0).then_some(a)
 }
 
+/// Dotted IPv4 text in a fixed array (at most `255.255.255.255`).
+#[derive(Clone, Copy)]
+pub struct Dotted {
+    buf: [u8; 16],
+    len: usize,
+}
+
+impl Dotted {
+    pub fn as_bytes(&self) -> &[u8] {
+        &self.buf[..self.len]
+    }
+}
+
 /// `inet_ntoa` of an address in network byte order.
-pub fn ntoa(a: libc::in_addr) -> Vec<u8> {
+pub fn ntoa(a: libc::in_addr) -> Dotted {
+    use std::io::Write;
     let b = a.s_addr.to_ne_bytes();
-    format!("{}.{}.{}.{}", b[0], b[1], b[2], b[3]).into_bytes()
+    let mut d = Dotted {
+        buf: [0; 16],
+        len: 0,
+    };
+    let mut cur = std::io::Cursor::new(&mut d.buf[..]);
+    let _ = write!(cur, "{}.{}.{}.{}", b[0], b[1], b[2], b[3]);
+    d.len = cur.position() as usize;
+    d
 }
 
 /// `inet_gethost`: reverse lookup for an IPv4 literal, forward otherwise.
@@ -283,7 +305,7 @@ unsafe fn copy_hostent(h: &libc::hostent) -> HostEnt {
         let mut q = h.h_addr_list;
         while !q.is_null() && !(*q).is_null() {
             let a = std::ptr::read_unaligned(*q as *const libc::in_addr);
-            addrs.push(ntoa(a));
+            addrs.push(ntoa(a).as_bytes().to_vec());
             q = q.add(1);
         }
         HostEnt {
@@ -341,7 +363,17 @@ mod tests {
     #[test]
     fn ipv4_parsing() {
         assert!(parse_ipv4(c"127.1").is_some());
-        assert_eq!(ntoa(parse_ipv4(c"127.1").unwrap()), b"127.0.0.1");
+        assert_eq!(ntoa(parse_ipv4(c"127.1").unwrap()).as_bytes(), b"127.0.0.1");
         assert!(parse_ipv4(c"localhost").is_none());
     }
+}
+
+/// `(int) strtol(port, NULL, 10)` of a numeric service text (what
+/// getnameinfo's NI_NUMERICSERV writes: at most five digits).
+pub fn port_number(s: &[u8]) -> i64 {
+    s.iter()
+        .take_while(|b| b.is_ascii_digit())
+        .fold(0i64, |a, &b| {
+            a.wrapping_mul(10).wrapping_add((b - b'0') as i64)
+        }) as i32 as i64
 }

@@ -215,15 +215,6 @@ pub fn numeric_dest(ip: &CStr, port: &CStr, family: i32) -> Result<(i32, SockAdd
     }
 }
 
-/// `(int) strtol(port, NULL, 10)` of a numeric service text.
-pub fn port_number(s: &[u8]) -> i64 {
-    s.iter()
-        .take_while(|b| b.is_ascii_digit())
-        .fold(0i64, |a, &b| {
-            a.wrapping_mul(10).wrapping_add((b - b'0') as i64)
-        }) as i32 as i64
-}
-
 #[cfg(test)]
 #[path = "udp_tests.rs"]
 mod tests;

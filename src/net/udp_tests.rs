@@ -156,6 +156,6 @@ fn oom_model() {
     assert!(malloc_fails(usize::MAX));
     assert!(malloc_fails(1 << 63));
     assert!(malloc_fails(1 << 48));
-    assert_eq!(port_number(b"5061"), 5061);
-    assert_eq!(port_number(b""), 0);
+    assert_eq!(crate::net::resolve::port_number(b"5061"), 5061);
+    assert_eq!(crate::net::resolve::port_number(b""), 0);
 }

@@ -24,7 +24,10 @@ pub fn open(l: State) {
     );
 }
 
-use crate::socket::aux::fail;
+/// `nil, text`.
+fn fail(l: State<'_>, text: ErrText) -> c_int {
+    crate::lua::Push::push(Err::<(), _>(text), l)
+}
 
 /// `inet_pushresolved`: `{name = ..., alias = {...}, ip = {...}}`.
 fn push_resolved(l: State, h: &HostEnt) {

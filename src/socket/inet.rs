@@ -1,53 +1,63 @@
-//! Lua glue shared by the inet socket classes (tcp now, udp later):
-//! getsockname/getpeername results and the timeout methods.
-use crate::lua::State;
+//! The address-family methods of the inet families (tcp, udp), written once
+//! (inet.c's `inet_meth_*`): getsockname/getpeername results and getfamily.
+use crate::lua::{Pushed, State};
 use crate::net::inet::{family_name, get_name, NameResult};
-use crate::net::sock::Fd;
-use crate::net::timeout::Timeout;
-use std::os::raw::c_int;
+use crate::net::resolve::port_number;
+use crate::socket::class::{check, check_any, Family};
+use std::ffi::CStr;
 
-/// `inet_meth_getsockname` / `inet_meth_getpeername`: `addr, port, family`
-/// with a string port for the local name and an int port for the peer; the
-/// family string is the object's stored family.
-pub fn getname(l: State, fd: Fd, family: i32, peer: bool) -> c_int {
+/// A family of inet sockets: its record keeps the address family.
+pub trait Inet: Family {
+    /// The class `getpeername` accepts (`None`: any of the family's).
+    const PEER: Option<&'static CStr>;
+    fn family(&mut self) -> &mut i32;
+}
+
+/// `addr, port, family` with a string port for the local name and an int
+/// port for the peer; the family string is the object's stored family.
+fn getname(l: State<'_>, fd: i32, family: i32, peer: bool) -> Pushed {
     match l.pure(|| get_name(fd, peer)) {
         NameResult::Err(t) => {
             l.push_nil();
             l.push_bytes(&t);
-            2
+            Pushed(2)
         }
         NameResult::Ok(host, port) => {
             l.push_bytes(host.as_bytes());
             if peer {
-                l.push_integer(strtol(port.as_bytes()));
+                l.push_integer(port_number(port.as_bytes()));
             } else {
                 l.push_bytes(port.as_bytes());
             }
             l.push_str(family_name(family));
-            3
+            Pushed(3)
         }
     }
 }
 
-/// `(int) strtol(port, NULL, 10)` of a numeric service text.
-fn strtol(s: &[u8]) -> i64 {
-    s.iter()
-        .take_while(|b| b.is_ascii_digit())
-        .fold(0i64, |a, &b| a * 10 + (b - b'0') as i64) as i32 as i64
+crate::lua_fn! {
+    pub fn getsockname<F: Inet>(l) -> Pushed {
+        let o = check_any::<F>(l);
+        getname(l, *o.fd(), *o.family(), false)
+    }
 }
 
-/// `timeout_meth_settimeout`: value (default -1) and a mode whose first
-/// letter picks block (`b`) or total (`t`, `r`); returns 1.
-pub fn settimeout(l: State, tm: &mut Timeout) -> c_int {
-    let t = l.opt_number(2, -1.0);
-    let mode = l
-        .opt_cstr(3)
-        .map_or(b'b', |m| m.to_bytes().first().copied().unwrap_or(0));
-    match mode {
-        b'b' => tm.block = t,
-        b'r' | b't' => tm.total = t,
-        _ => l.arg_error(3, c"invalid timeout mode"),
+crate::lua_fn! {
+    pub fn getpeername<F: Inet>(l) -> Pushed {
+        let o = match F::PEER {
+            Some(class) => check::<F>(l, class),
+            None => check_any::<F>(l),
+        };
+        getname(l, *o.fd(), *o.family(), true)
     }
-    l.push_number(1.0);
-    1
+}
+
+crate::lua_fn! {
+    pub fn getfamily<F: Inet>(l) -> &'static str {
+        if *check_any::<F>(l).family() == libc::AF_INET6 {
+            "inet6"
+        } else {
+            "inet4"
+        }
+    }
 }

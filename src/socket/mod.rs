@@ -5,14 +5,15 @@
 use crate::lua::State;
 use std::os::raw::c_int;
 
-pub mod aux;
 mod base;
-pub mod buffer;
+pub mod class;
+pub mod dgram;
 mod dns;
 mod except;
 pub mod inet;
 pub mod options;
 mod select;
+pub mod stream;
 pub mod tcp;
 pub mod udp;
 mod udp_options;

@@ -1,12 +1,40 @@
 //! `getoption` / `setoption` (options.c's `opt_meth_*`): name lookup, value
-//! shapes and the fixed failure strings, for any socket class.
-use super::aux;
+//! shapes and the fixed failure strings, written once for every family that
+//! has options (its [`Options`] tables).
+use super::class::{self, check_any, Family};
 use crate::lua::{LuaType, State};
 use crate::net::cast::{c_int, c_ushort};
 use crate::net::errors::socket_strerror;
 use crate::net::options::{self, Kind, Opt, SetValue, Value};
 use crate::net::sock::Fd;
 use std::os::raw::c_int;
+
+/// A family's socket options: options.c over its `getoption`/`setoption`
+/// tables (udp adds its address-valued options).
+pub trait Options: Family {
+    const GET: &'static [Opt];
+    const SET: &'static [Opt];
+    fn get(l: State<'_>, fd: Fd) -> c_int {
+        getoption(l, Self::GET, fd)
+    }
+    fn set(l: State<'_>, fd: Fd) -> c_int {
+        setoption(l, Self::SET, fd)
+    }
+}
+
+crate::lua_fn! {
+    pub fn get<F: Options>(l) {
+        let fd = *check_any::<F>(l).fd();
+        F::get(l, fd)
+    }
+}
+
+crate::lua_fn! {
+    pub fn set<F: Options>(l) {
+        let fd = *check_any::<F>(l).fd();
+        F::set(l, fd)
+    }
+}
 
 /// Finds option arg 2 in `table`, else argerror(2, "unsupported option `NAME'").
 fn lookup(l: State, table: &'static [Opt]) -> &'static Opt {
@@ -64,7 +92,7 @@ pub fn getoption(l: State, table: &'static [Opt], fd: Fd) -> c_int {
 pub fn setoption(l: State, table: &'static [Opt], fd: Fd) -> c_int {
     let opt = lookup(l, table);
     let v = match opt.kind {
-        Kind::Bool => SetValue::Bool(aux::check_boolean(l, 3)),
+        Kind::Bool => SetValue::Bool(class::check_boolean(l, 3)),
         Kind::Int => SetValue::Int(c_int(l.to_number_or_zero(3))),
         Kind::Linger => linger_arg(l),
         Kind::Error => return 0,

@@ -2,14 +2,16 @@
 //! classes `tcp{master}`, `tcp{client}`, `tcp{server}` (group `tcp{any}`),
 //! which share one userdata layout and one full method list; each method
 //! checks the class it accepts at call time.
-use super::aux::{self, Method};
-use super::{buffer, inet, options};
-use crate::lua::State;
-use crate::net::buffer::{FdIo, LazyBuffer};
+use super::class::{self, Family, Method};
+use super::inet::{self, Inet};
+use super::options::{self, Options};
+use super::stream::{self, Stream};
+use crate::lua::{One, Pushed, State};
+use crate::net::buffer::{FdIo, StreamBuf};
 use crate::net::cast::c_int;
-use crate::net::errors::socket_strerror;
+use crate::net::errors::{socket_strerror, ErrText};
 use crate::net::inet as ninet;
-use crate::net::options::{TCP_GET, TCP_SET};
+use crate::net::options::{Opt, TCP_GET, TCP_SET};
 use crate::net::resolve::Hints;
 use crate::net::sock::{self, Fd, INVALID};
 use crate::net::timeout::Timeout;
@@ -20,14 +22,14 @@ const CLIENT: &CStr = c"tcp{client}";
 const SERVER: &CStr = c"tcp{server}";
 const ANY: &CStr = c"tcp{any}";
 
-/// The userdata of every tcp object (plain data: `__gc` releases the fd and
-/// the lazily allocated read buffer).
+/// The userdata of every tcp object (plain data; the read area is a Lua
+/// object attached to it).
 #[derive(Clone, Copy)]
 pub struct Tcp {
     pub fd: Fd,
     pub family: i32,
     pub tm: Timeout,
-    pub buf: LazyBuffer,
+    pub buf: StreamBuf,
 }
 
 impl Tcp {
@@ -36,76 +38,82 @@ impl Tcp {
             fd: INVALID,
             family,
             tm: Timeout::default(),
-            buf: LazyBuffer::new(),
+            buf: StreamBuf::new(),
         }
     }
 }
 
-/// The object at 1 if it is of class `class`, else the class error.
-fn check<'a>(l: State, class: &CStr) -> &'a mut Tcp {
-    aux::check_class::<Tcp>(l, class, 1);
-    layout(l, class)
-}
-
-/// The object at 1 if it is in `tcp{any}`, else the group error.
-fn check_any<'a>(l: State) -> &'a mut Tcp {
-    aux::check_group::<Tcp>(l, ANY, 1);
-    layout(l, ANY)
-}
-
-fn layout<'a>(l: State, name: &CStr) -> &'a mut Tcp {
-    match l.userdata_mut::<Tcp>(1) {
-        Some(t) => t,
-        // a foreign userdata given our metatable by hand
-        None => {
-            let mut b = [0u8; 48];
-            let n = name.to_bytes().len();
-            b[..n].copy_from_slice(name.to_bytes());
-            b[n..n + 9].copy_from_slice(b" expected");
-            l.arg_error_bytes(1, &b[..n + 9])
-        }
+impl Family for Tcp {
+    const ANY: &'static CStr = ANY;
+    fn fd(&mut self) -> &mut Fd {
+        &mut self.fd
+    }
+    fn tm(&mut self) -> &mut Timeout {
+        &mut self.tm
     }
 }
 
-use crate::socket::aux::fail;
+impl Stream for Tcp {
+    const CLIENT: &'static CStr = CLIENT;
+    type Io = FdIo;
+    fn io(fd: Fd) -> FdIo {
+        FdIo(fd)
+    }
+    fn parts(&mut self) -> (&mut StreamBuf, &mut Timeout) {
+        (&mut self.buf, &mut self.tm)
+    }
+}
 
+impl Inet for Tcp {
+    const PEER: Option<&'static CStr> = None;
+    fn family(&mut self) -> &mut i32 {
+        &mut self.family
+    }
+}
+
+impl Options for Tcp {
+    const GET: &'static [Opt] = TCP_GET;
+    const SET: &'static [Opt] = TCP_SET;
+}
+
+/// tcp.c's method list, in its order.
 const METHODS: &[Method] = &[
-    (c"__gc", gc),
-    (c"__tostring", aux::tostring),
+    (c"__gc", class::close::<Tcp>),
+    (c"__tostring", class::tostring),
     #[cfg(feature = "lua54")]
-    (c"__close", close),
+    (c"__close", class::close::<Tcp>),
     (c"accept", accept),
     (c"bind", bind),
-    (c"close", close),
+    (c"close", class::close::<Tcp>),
     (c"connect", connect),
-    (c"dirty", dirty),
-    (c"getfamily", getfamily),
-    (c"getfd", getfd),
-    (c"getoption", getoption),
-    (c"getpeername", getpeername),
-    (c"getsockname", getsockname),
-    (c"getstats", getstats),
-    (c"setstats", setstats),
+    (c"dirty", stream::dirty::<Tcp>),
+    (c"getfamily", inet::getfamily::<Tcp>),
+    (c"getfd", class::getfd::<Tcp>),
+    (c"getoption", options::get::<Tcp>),
+    (c"getpeername", inet::getpeername::<Tcp>),
+    (c"getsockname", inet::getsockname::<Tcp>),
+    (c"getstats", stream::getstats::<Tcp>),
+    (c"setstats", stream::setstats::<Tcp>),
     (c"listen", listen),
-    (c"receive", receive),
-    (c"send", send),
-    (c"setfd", setfd),
-    (c"setoption", setoption),
+    (c"receive", stream::receive::<Tcp>),
+    (c"send", stream::send::<Tcp>),
+    (c"setfd", class::setfd::<Tcp>),
+    (c"setoption", options::set::<Tcp>),
     (c"setpeername", connect),
     (c"setsockname", bind),
-    (c"settimeout", settimeout),
-    (c"gettimeout", gettimeout),
-    (c"shutdown", shutdown),
+    (c"settimeout", class::settimeout::<Tcp>),
+    (c"gettimeout", class::gettimeout::<Tcp>),
+    (c"shutdown", stream::shutdown::<Tcp>),
 ];
 
 /// `tcp_open`: the three classes, their group, and the namespace functions
 /// (into the table on top).
 pub fn open(l: State) {
-    for class in [MASTER, CLIENT, SERVER] {
-        aux::new_class(l, class, METHODS);
+    for name in [MASTER, CLIENT, SERVER] {
+        class::new_class(l, name, METHODS);
     }
-    for class in [MASTER, CLIENT, SERVER] {
-        aux::add_to_group(l, class, ANY);
+    for name in [MASTER, CLIENT, SERVER] {
+        class::add_to_group(l, name, ANY);
     }
     l.set_funcs(
         &[
@@ -118,27 +126,25 @@ pub fn open(l: State) {
     );
 }
 
-fn create(l: State, family: i32) -> i32 {
-    l.new_userdata(l.pure(|| Tcp::new(family)));
-    aux::set_class(l, MASTER, -1);
+/// `tcp_create`: an unspec object owns no descriptor until bind/connect.
+fn create(l: State<'_>, family: i32) -> Result<Pushed, ErrText> {
+    let tcp = l.new_userdata(l.pure(|| Tcp::new(family)));
+    class::set_class(l, MASTER, -1);
     if family != libc::AF_UNSPEC {
-        if let Some(tcp) = l.userdata_mut::<Tcp>(-1) {
-            if let Some(e) = l.pure(|| ninet::try_create(&mut tcp.fd, family, libc::SOCK_STREAM, 0))
-            {
-                return fail(l, e);
-            }
+        if let Some(e) = l.pure(|| ninet::try_create(&mut tcp.fd, family, libc::SOCK_STREAM, 0)) {
+            return Err(e);
         }
     }
-    1
+    Ok(Pushed(1))
 }
 
-crate::lua_fn! { fn global_tcp(l) { create(l, libc::AF_UNSPEC) } }
-crate::lua_fn! { fn global_tcp4(l) { create(l, libc::AF_INET) } }
-crate::lua_fn! { fn global_tcp6(l) { create(l, libc::AF_INET6) } }
+crate::lua_fn! { fn global_tcp(l) -> Result<Pushed, ErrText> { create(l, libc::AF_UNSPEC) } }
+crate::lua_fn! { fn global_tcp4(l) -> Result<Pushed, ErrText> { create(l, libc::AF_INET) } }
+crate::lua_fn! { fn global_tcp6(l) -> Result<Pushed, ErrText> { create(l, libc::AF_INET6) } }
 
 crate::lua_fn! {
     /// `socket.connect(address, port [, locaddr [, locport [, family]]])`
-    fn global_connect(l) {
+    fn global_connect(l) -> Result<Pushed, ErrText> {
         let raddr = l.check_cstr(1);
         let rserv = l.check_cstr(2);
         let laddr = l.opt_cstr(3);
@@ -148,15 +154,14 @@ crate::lua_fn! {
             2 => libc::AF_INET6,
             _ => libc::AF_UNSPEC,
         };
-        l.new_userdata(l.pure(|| Tcp::new(libc::AF_UNSPEC)));
-        let Some(tcp) = l.userdata_mut::<Tcp>(-1) else { return 0 };
-        let err = l.pure(|| {
+        let tcp = l.new_userdata(l.pure(|| Tcp::new(libc::AF_UNSPEC)));
+        l.pure(|| {
             if let Some(laddr) = laddr {
                 let hints = Hints { family, socktype: libc::SOCK_STREAM, flags: libc::AI_PASSIVE };
                 if let Some(e) = ninet::try_bind(&mut tcp.fd, &mut tcp.family, laddr, lserv, hints) {
                     // the C core leaks this descriptor; closing it is invisible
                     sock::destroy(&mut tcp.fd);
-                    return Some(e);
+                    return Err(e);
                 }
             }
             let hints = Hints { family: tcp.family, socktype: libc::SOCK_STREAM, flags: 0 };
@@ -164,57 +169,42 @@ crate::lua_fn! {
             if e.is_some() {
                 sock::destroy(&mut tcp.fd);
             }
-            e
-        });
-        if let Some(e) = err {
-            return fail(l, e);
-        }
-        aux::set_class(l, CLIENT, -1);
-        1
+            e.map_or(Ok(()), Err)
+        })?;
+        class::set_class(l, CLIENT, -1);
+        Ok(Pushed(1))
     }
 }
 
 crate::lua_fn! {
-    fn accept(l) {
-        let server = check(l, SERVER);
-        let res = l.pure(|| {
+    fn accept(l) -> Result<Pushed, ErrText> {
+        let server = class::check::<Tcp>(l, SERVER);
+        let client = l.pure(|| {
             server.tm.mark_start();
-            ninet::try_accept(server.fd, &server.tm).map(|fd| {
-                let mut c = Tcp::new(server.family);
-                c.fd = fd;
-                c
-            })
-        });
-        match res {
-            Ok(c) => {
-                l.new_userdata(c);
-                aux::set_class(l, CLIENT, -1);
-                1
-            }
-            Err(e) => fail(l, e),
-        }
+            ninet::try_accept(server.fd, &server.tm).map(|fd| Tcp { fd, ..Tcp::new(server.family) })
+        })?;
+        l.new_userdata(client);
+        class::set_class(l, CLIENT, -1);
+        Ok(Pushed(1))
     }
 }
 
 crate::lua_fn! {
-    fn bind(l) {
-        let tcp = check(l, MASTER);
+    fn bind(l) -> Result<One, ErrText> {
+        let tcp = class::check::<Tcp>(l, MASTER);
         let address = l.check_cstr(2);
         let port = l.check_cstr(3);
         let hints = Hints { family: tcp.family, socktype: libc::SOCK_STREAM, flags: libc::AI_PASSIVE };
         match l.pure(|| ninet::try_bind(&mut tcp.fd, &mut tcp.family, address, port, hints)) {
-            Some(e) => fail(l, e),
-            None => {
-                l.push_number(1.0);
-                1
-            }
+            Some(e) => Err(e),
+            None => Ok(One),
         }
     }
 }
 
 crate::lua_fn! {
-    fn connect(l) {
-        let tcp = check_any(l);
+    fn connect(l) -> Result<One, ErrText> {
+        let tcp = class::check_any::<Tcp>(l);
         let address = l.check_cstr(2);
         let port = l.check_cstr(3);
         let hints = Hints { family: tcp.family, socktype: libc::SOCK_STREAM, flags: 0 };
@@ -223,141 +213,20 @@ crate::lua_fn! {
             ninet::try_connect(&mut tcp.fd, &mut tcp.family, address, port, &mut tcp.tm, hints)
         });
         // the class changes whatever the outcome
-        aux::set_class(l, CLIENT, 1);
-        match err {
-            Some(e) => fail(l, e),
-            None => {
-                l.push_number(1.0);
-                1
-            }
-        }
+        class::set_class(l, CLIENT, 1);
+        err.map_or(Ok(One), Err)
     }
 }
 
 crate::lua_fn! {
-    fn close(l) {
-        let tcp = check_any(l);
-        l.pure(|| sock::destroy(&mut tcp.fd));
-        l.push_number(1.0);
-        1
-    }
-}
-
-crate::lua_fn! {
-    /// `__gc`: `close`, plus the read buffer (which `close` keeps readable).
-    fn gc(l) {
-        let tcp = check_any(l);
-        l.pure(|| {
-            sock::destroy(&mut tcp.fd);
-            tcp.buf.free();
-        });
-        l.push_number(1.0);
-        1
-    }
-}
-
-crate::lua_fn! {
-    fn dirty(l) {
-        let tcp = check_any(l);
-        l.push_bool(!tcp.buf.is_empty());
-        1
-    }
-}
-
-crate::lua_fn! {
-    fn getfamily(l) {
-        let tcp = check_any(l);
-        l.push_str(if tcp.family == libc::AF_INET6 { "inet6" } else { "inet4" });
-        1
-    }
-}
-
-crate::lua_fn! {
-    fn getoption(l) {
-        let tcp = check_any(l);
-        options::getoption(l, TCP_GET, tcp.fd)
-    }
-}
-
-crate::lua_fn! {
-    fn setoption(l) {
-        let tcp = check_any(l);
-        options::setoption(l, TCP_SET, tcp.fd)
-    }
-}
-
-crate::lua_fn! {
-    fn getpeername(l) {
-        let tcp = check_any(l);
-        inet::getname(l, tcp.fd, tcp.family, true)
-    }
-}
-
-crate::lua_fn! {
-    fn getsockname(l) {
-        let tcp = check_any(l);
-        inet::getname(l, tcp.fd, tcp.family, false)
-    }
-}
-
-crate::lua_fn! {
-    fn getstats(l) {
-        let tcp = check(l, CLIENT);
-        buffer::getstats(l, &tcp.buf.stats)
-    }
-}
-
-crate::lua_fn! {
-    fn setstats(l) {
-        let tcp = check(l, CLIENT);
-        buffer::setstats(l, &mut tcp.buf.stats)
-    }
-}
-
-crate::lua_fn! {
-    fn listen(l) {
-        let tcp = check(l, MASTER);
+    fn listen(l) -> Result<One, ErrText> {
+        let tcp = class::check::<Tcp>(l, MASTER);
         let backlog = c_int(l.opt_number(2, 32.0));
         let err = l.pure(|| sock::listen(tcp.fd, backlog));
-        match socket_strerror(err) {
-            Some(e) => fail(l, e),
-            None => {
-                aux::set_class(l, SERVER, 1);
-                l.push_number(1.0);
-                1
-            }
+        if let Some(e) = socket_strerror(err) {
+            return Err(e);
         }
+        class::set_class(l, SERVER, 1);
+        Ok(One)
     }
 }
-
-crate::lua_fn! {
-    fn receive(l) {
-        let tcp = check(l, CLIENT);
-        let mut io = FdIo(tcp.fd);
-        buffer::receive(l, &mut tcp.buf, &mut tcp.tm, &mut io)
-    }
-}
-
-crate::lua_fn! {
-    fn send(l) {
-        let tcp = check(l, CLIENT);
-        let mut io = FdIo(tcp.fd);
-        buffer::send(l, &mut tcp.buf, &mut tcp.tm, &mut io)
-    }
-}
-
-crate::lua_fn! {
-    fn shutdown(l) {
-        let tcp = check(l, CLIENT);
-        let how = match l.check_option(2, Some(c"both"), &[c"receive", c"send", c"both"]) {
-            0 => libc::SHUT_RD,
-            1 => libc::SHUT_WR,
-            _ => libc::SHUT_RDWR,
-        };
-        l.pure(|| sock::shutdown(tcp.fd, how));
-        l.push_number(1.0);
-        1
-    }
-}
-
-crate::socket::aux::fd_timeout_methods!(check_any, gettimeout);

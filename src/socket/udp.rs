@@ -2,17 +2,22 @@
 //! `udp{unconnected}` and `udp{connected}` (groups `udp{any}` and
 //! `select{able}`), which share one userdata layout and one method list;
 //! each method checks the class it accepts at call time.
-use super::aux::{self, Method};
-use super::{inet, udp_options};
-use crate::lua::State;
-use crate::net::cast::c_size;
-use crate::net::errors::{gai_strerror, socket_strerror, ErrText, CLOSED, DONE};
+use super::class::{self, Family, Method};
+use super::dgram::{self, Datagram, Fail};
+use super::inet::{self, Inet};
+use super::options::{self, Options};
+use super::udp_options;
+use crate::lua::{One, Pushed, State};
+use crate::net::errors::{gai_strerror, ErrText};
 use crate::net::inet as ninet;
-use crate::net::resolve::{numeric, Hints, NameBuf};
+use crate::net::options::Opt;
+use crate::net::resolve::{numeric, port_number, Hints, NameBuf};
 use crate::net::sock::{self, Fd, SockAddr, INVALID};
 use crate::net::timeout::Timeout;
-use crate::net::udp::{self as nudp, DATAGRAMSIZE};
+use crate::net::udp::{self as nudp};
+use crate::net::udp_options::{UDP_GET, UDP_SET};
 use std::ffi::CStr;
+use std::os::raw::c_int;
 
 pub const CONNECTED: &CStr = c"udp{connected}";
 pub const UNCONNECTED: &CStr = c"udp{unconnected}";
@@ -26,81 +31,93 @@ pub struct Udp {
     pub tm: Timeout,
 }
 
-/// The object at 1 if it is of class `class`, else the class error.
-fn check<'a>(l: State, class: &CStr) -> &'a mut Udp {
-    aux::check_class::<Udp>(l, class, 1);
-    layout(l, class)
+impl Family for Udp {
+    const ANY: &'static CStr = ANY;
+    fn fd(&mut self) -> &mut Fd {
+        &mut self.fd
+    }
+    fn tm(&mut self) -> &mut Timeout {
+        &mut self.tm
+    }
 }
 
-/// The object at 1 if it is in `udp{any}`, else the group error.
-fn check_any<'a>(l: State) -> &'a mut Udp {
-    aux::check_group::<Udp>(l, ANY, 1);
-    layout(l, ANY)
+impl Inet for Udp {
+    const PEER: Option<&'static CStr> = Some(CONNECTED);
+    fn family(&mut self) -> &mut i32 {
+        &mut self.family
+    }
 }
 
-fn layout<'a>(l: State, name: &CStr) -> &'a mut Udp {
-    match l.userdata_mut::<Udp>(1) {
-        Some(u) => u,
-        // a foreign userdata given our metatable by hand
-        None => {
-            let mut b = [0u8; 48];
-            let n = name.to_bytes().len();
-            b[..n].copy_from_slice(name.to_bytes());
-            b[n..n + 9].copy_from_slice(b" expected");
-            l.arg_error_bytes(1, &b[..n + 9])
+impl Options for Udp {
+    const GET: &'static [Opt] = UDP_GET;
+    const SET: &'static [Opt] = UDP_SET;
+    fn get(l: State<'_>, fd: Fd) -> c_int {
+        udp_options::getoption(l, fd)
+    }
+    fn set(l: State<'_>, fd: Fd) -> c_int {
+        udp_options::setoption(l, fd)
+    }
+}
+
+impl Datagram for Udp {
+    const CONNECTED: &'static CStr = CONNECTED;
+    const UNCONNECTED: &'static CStr = UNCONNECTED;
+    type Sender = (NameBuf, NameBuf);
+    /// The numeric host and port, formatted like udp.c does (raw EAI code on
+    /// failure); on an fd-less object the address was never filled, and
+    /// the C core formats its untouched storage, which getnameinfo rejects
+    /// as of an unknown family: an empty, full-length address does the same.
+    fn sender(addr: &mut SockAddr) -> Result<Self::Sender, Fail> {
+        if addr.len == 0 {
+            addr.len = std::mem::size_of::<libc::sockaddr_storage>() as libc::socklen_t;
         }
+        numeric(addr).map_err(Fail::Gai)
+    }
+    fn push_sender(l: State<'_>, (host, port): &Self::Sender) -> c_int {
+        l.push_bytes(host.as_bytes());
+        l.push_integer(port_number(port.as_bytes()));
+        2
+    }
+    fn send(fd: Fd, data: &[u8], tm: &Timeout) -> (usize, i32) {
+        sock::send(fd, data, tm)
     }
 }
 
-use crate::socket::aux::fail;
-
-/// `udp_strerror`: the transport's "closed" means the datagram was refused.
-fn udp_strerror(code: i32) -> ErrText {
-    if code == CLOSED {
-        ErrText::new(b"refused")
-    } else {
-        socket_strerror(code).unwrap_or(ErrText::new(b"unknown error"))
-    }
-}
-
-fn push_one(l: State) -> i32 {
-    l.push_number(1.0);
-    1
-}
-
+/// udp.c's method list, in its order.
 const METHODS: &[Method] = &[
-    (c"__gc", close),
-    (c"__tostring", aux::tostring),
+    (c"__gc", class::close::<Udp>),
+    (c"__tostring", class::tostring),
     #[cfg(feature = "lua54")]
-    (c"__close", close),
-    (c"close", close),
-    (c"dirty", dirty),
-    (c"getfamily", getfamily),
-    (c"getfd", getfd),
-    (c"getpeername", getpeername),
-    (c"getsockname", getsockname),
-    (c"receive", receive),
-    (c"receivefrom", receivefrom),
-    (c"send", send),
+    (c"__close", class::close::<Udp>),
+    (c"close", class::close::<Udp>),
+    (c"dirty", class::never_dirty::<Udp>),
+    (c"getfamily", inet::getfamily::<Udp>),
+    (c"getfd", class::getfd::<Udp>),
+    (c"getpeername", inet::getpeername::<Udp>),
+    (c"getsockname", inet::getsockname::<Udp>),
+    (c"receive", dgram::receive::<Udp>),
+    (c"receivefrom", dgram::receivefrom::<Udp>),
+    (c"send", dgram::send::<Udp>),
     (c"sendto", sendto),
-    (c"setfd", setfd),
-    (c"setoption", setoption),
-    (c"getoption", getoption),
+    (c"setfd", class::setfd::<Udp>),
+    (c"setoption", options::set::<Udp>),
+    (c"getoption", options::get::<Udp>),
     (c"setpeername", setpeername),
     (c"setsockname", setsockname),
-    (c"settimeout", settimeout),
-    (c"gettimeout", gettimeout),
+    (c"settimeout", class::settimeout::<Udp>),
+    (c"gettimeout", class::gettimeout::<Udp>),
 ];
 
 /// `udp_open`: the two classes, their groups, and the namespace functions
 /// (into the table on top; `_DATAGRAMSIZE` follows in `socket::open`).
-pub fn open(l: State) {
-    aux::new_class(l, CONNECTED, METHODS);
-    aux::new_class(l, UNCONNECTED, METHODS);
-    aux::add_to_group(l, CONNECTED, ANY);
-    aux::add_to_group(l, UNCONNECTED, ANY);
-    aux::add_to_group(l, CONNECTED, c"select{able}");
-    aux::add_to_group(l, UNCONNECTED, c"select{able}");
+pub fn open(l: State<'_>) {
+    for name in [CONNECTED, UNCONNECTED] {
+        class::new_class(l, name, METHODS);
+    }
+    for name in [CONNECTED, UNCONNECTED] {
+        class::add_to_group(l, name, ANY);
+        class::add_to_group(l, name, c"select{able}");
+    }
     l.set_funcs(
         &[
             (c"udp", global_udp),
@@ -112,141 +129,67 @@ pub fn open(l: State) {
 }
 
 /// `udp_create`: an unspec object owns no descriptor until first use.
-fn create(l: State, family: i32) -> i32 {
-    l.new_userdata(Udp {
+fn create(l: State<'_>, family: i32) -> Result<Pushed, ErrText> {
+    let udp = l.new_userdata(Udp {
         fd: INVALID,
         family,
         tm: Timeout::default(),
     });
-    aux::set_class(l, UNCONNECTED, -1);
+    class::set_class(l, UNCONNECTED, -1);
     if family != libc::AF_UNSPEC {
-        if let Some(udp) = l.userdata_mut::<Udp>(-1) {
-            if let Some(e) = l.pure(|| ninet::try_create(&mut udp.fd, family, libc::SOCK_DGRAM, 0))
-            {
-                return fail(l, e);
-            }
+        if let Some(e) = l.pure(|| ninet::try_create(&mut udp.fd, family, libc::SOCK_DGRAM, 0)) {
+            return Err(e);
         }
     }
-    1
+    Ok(Pushed(1))
 }
 
-crate::lua_fn! { fn global_udp(l) { create(l, libc::AF_UNSPEC) } }
-crate::lua_fn! { fn global_udp4(l) { create(l, libc::AF_INET) } }
-crate::lua_fn! { fn global_udp6(l) { create(l, libc::AF_INET6) } }
-
-crate::lua_fn! {
-    fn close(l) {
-        let udp = check_any(l);
-        l.pure(|| sock::destroy(&mut udp.fd));
-        push_one(l)
-    }
-}
-
-crate::lua_fn! {
-    fn dirty(l) {
-        check_any(l);
-        l.push_bool(false);
-        1
-    }
-}
-
-crate::lua_fn! {
-    fn getfamily(l) {
-        let udp = check_any(l);
-        l.push_str(if udp.family == libc::AF_INET6 { "inet6" } else { "inet4" });
-        1
-    }
-}
-
-crate::lua_fn! {
-    fn getpeername(l) {
-        let udp = check(l, CONNECTED);
-        inet::getname(l, udp.fd, udp.family, true)
-    }
-}
-
-crate::lua_fn! {
-    fn getsockname(l) {
-        let udp = check_any(l);
-        inet::getname(l, udp.fd, udp.family, false)
-    }
-}
-
-crate::lua_fn! {
-    fn getoption(l) {
-        let udp = check_any(l);
-        udp_options::getoption(l, udp.fd)
-    }
-}
-
-crate::lua_fn! {
-    fn setoption(l) {
-        let udp = check_any(l);
-        udp_options::setoption(l, udp.fd)
-    }
-}
+crate::lua_fn! { fn global_udp(l) -> Result<Pushed, ErrText> { create(l, libc::AF_UNSPEC) } }
+crate::lua_fn! { fn global_udp4(l) -> Result<Pushed, ErrText> { create(l, libc::AF_INET) } }
+crate::lua_fn! { fn global_udp6(l) -> Result<Pushed, ErrText> { create(l, libc::AF_INET6) } }
 
 crate::lua_fn! {
     /// `setpeername("*")` dissolves the association and never fails;
     /// otherwise connect like tcp (class unchanged on failure).
-    fn setpeername(l) {
-        let udp = check_any(l);
+    fn setpeername(l) -> Result<One, ErrText> {
+        let udp = class::check_any::<Udp>(l);
         let address = l.check_cstr(2);
         let connecting = address.to_bytes() != b"*";
         let port = if connecting { l.check_cstr(3) } else { c"0" };
         if !connecting {
             l.pure(|| nudp::disconnect(udp.fd, udp.family, &udp.tm));
-            aux::set_class(l, UNCONNECTED, 1);
-            return push_one(l);
+            class::set_class(l, UNCONNECTED, 1);
+            return Ok(One);
         }
         let hints = Hints { family: udp.family, socktype: libc::SOCK_DGRAM, flags: 0 };
-        let err = l.pure(|| ninet::try_connect(&mut udp.fd, &mut udp.family, address, port, &mut udp.tm, hints));
-        match err {
-            Some(e) => fail(l, e),
-            None => {
-                aux::set_class(l, CONNECTED, 1);
-                push_one(l)
-            }
+        if let Some(e) = l.pure(|| ninet::try_connect(&mut udp.fd, &mut udp.family, address, port, &mut udp.tm, hints)) {
+            return Err(e);
         }
+        class::set_class(l, CONNECTED, 1);
+        Ok(One)
     }
 }
 
 crate::lua_fn! {
-    fn setsockname(l) {
-        let udp = check(l, UNCONNECTED);
+    fn setsockname(l) -> Result<One, ErrText> {
+        let udp = class::check::<Udp>(l, UNCONNECTED);
         let address = l.check_cstr(2);
         let port = l.check_cstr(3);
         let hints = Hints { family: udp.family, socktype: libc::SOCK_DGRAM, flags: libc::AI_PASSIVE };
         match l.pure(|| ninet::try_bind(&mut udp.fd, &mut udp.family, address, port, hints)) {
-            Some(e) => fail(l, e),
-            None => push_one(l),
+            Some(e) => Err(e),
+            None => Ok(One),
         }
     }
 }
 
 crate::lua_fn! {
-    fn send(l) {
-        let udp = check(l, CONNECTED);
-        let data = l.check_bytes(2);
-        let (sent, err) = l.pure(|| {
-            udp.tm.mark_start();
-            sock::send(udp.fd, data, &udp.tm)
-        });
-        if err != DONE {
-            return fail(l, udp_strerror(err));
-        }
-        l.push_number(sent as f64);
-        1
-    }
-}
-
-crate::lua_fn! {
-    fn sendto(l) {
-        let udp = check(l, UNCONNECTED);
+    fn sendto(l) -> Result<f64, ErrText> {
+        let udp = class::check::<Udp>(l, UNCONNECTED);
         let data = l.check_bytes(2);
         let ip = l.check_cstr(3);
         let port = l.check_cstr(4);
-        let res = l.pure(|| {
+        l.pure(|| {
             let (family, addr) = nudp::numeric_dest(ip, port, udp.family).map_err(gai_strerror)?;
             // the first sendto of an unspec object creates its socket
             if udp.family == libc::AF_UNSPEC && udp.fd == INVALID {
@@ -256,150 +199,7 @@ crate::lua_fn! {
                 udp.family = family;
             }
             udp.tm.mark_start();
-            match nudp::sendto(udp.fd, data, &addr, &udp.tm) {
-                (n, DONE) => Ok(n),
-                (_, e) => Err(udp_strerror(e)),
-            }
-        });
-        match res {
-            Ok(n) => {
-                l.push_number(n as f64);
-                1
-            }
-            Err(e) => fail(l, e),
-        }
+            dgram::sent(nudp::sendto(udp.fd, data, &addr, &udp.tm))
+        })
     }
 }
-
-/// The size argument at 2 (default `_DATAGRAMSIZE`), cast like C's
-/// `(size_t) luaL_optnumber(...)`.
-fn wanted_arg(l: State) -> usize {
-    let n = l.opt_number(2, DATAGRAMSIZE as f64);
-    // x86-64's unsigned conversion takes NaN down the small-value path
-    // (cvttsd2si: 2^63); `c_size` sends it down the other one.
-    if n.is_nan() {
-        1 << 63
-    } else {
-        c_size(n) as usize
-    }
-}
-
-crate::lua_fn! {
-    /// `receive([size])`: one datagram (an empty one, a closed object and an
-    /// fd-less one all give `""`).
-    fn receive(l) {
-        let udp = check_any(l);
-        let wanted = wanted_arg(l);
-        recv_and_push(l, udp, wanted, false)
-    }
-}
-
-crate::lua_fn! {
-    /// `receivefrom([size])`: `data, ip, port` (int port).
-    fn receivefrom(l) {
-        let udp = check(l, UNCONNECTED);
-        let wanted = wanted_arg(l);
-        recv_and_push(l, udp, wanted, true)
-    }
-}
-
-/// The sender of a datagram, formatted (receivefrom only).
-type From = Option<(NameBuf, NameBuf)>;
-
-/// Why a receive returns `nil, err`.
-#[derive(Clone, Copy)]
-enum Fail {
-    /// the C core's failed malloc
-    Oom,
-    /// a transport code or errno (udp_strerror)
-    Code(i32),
-    /// getnameinfo of the sender (raw gai_strerror)
-    Gai(i32),
-}
-
-/// Shared body of receive/receivefrom. Sizes up to `_DATAGRAMSIZE` use a
-/// stack buffer (as the C core does); larger ones a heap buffer no bigger
-/// than what arrived (see [`nudp::buffer_size`]).
-fn recv_and_push(l: State, udp: &mut Udp, wanted: usize, with_from: bool) -> i32 {
-    let fd = udp.fd;
-    let tm = &mut udp.tm;
-    if wanted <= DATAGRAMSIZE {
-        let mut small = [0u8; DATAGRAMSIZE];
-        let r = l.pure(|| {
-            tm.mark_start();
-            recv_into(fd, &mut small[..wanted], with_from, tm)
-        });
-        return match r {
-            Ok((len, from)) => {
-                l.push_bytes(&small[..len]);
-                push_from(l, &from)
-            }
-            Err(e) => push_fail(l, e),
-        };
-    }
-    let r = l.pure(|| {
-        tm.mark_start();
-        if nudp::malloc_fails(wanted) {
-            return Err(Fail::Oom);
-        }
-        let size = nudp::buffer_size(fd, wanted, tm).map_err(Fail::Code)?;
-        let mut v = vec![0u8; size];
-        let (len, from) = recv_into(fd, &mut v, with_from, tm)?;
-        v.truncate(len);
-        Ok((v, from))
-    });
-    match r {
-        Ok((v, from)) => {
-            // the bytes first: the Vec must not be alive at any later push
-            l.push_owned(v);
-            push_from(l, &from)
-        }
-        Err(e) => push_fail(l, e),
-    }
-}
-
-/// `socket_recv`/`socket_recvfrom` with udp.c's reading of the codes: a
-/// zero-byte result (`CLOSED`, also on an fd-less object) is an empty
-/// datagram. The sender is formatted like udp.c does (raw EAI code on
-/// failure); on an fd-less object the address was never filled, and the C
-/// core formats its untouched storage, which getnameinfo rejects as of an
-/// unknown family: an empty, full-length address does the same.
-fn recv_into(fd: Fd, buf: &mut [u8], with_from: bool, tm: &Timeout) -> Result<(usize, From), Fail> {
-    let mut from = SockAddr::empty();
-    let (n, err) = nudp::recv(fd, buf, with_from.then_some(&mut from), tm);
-    if err != DONE && err != CLOSED {
-        return Err(Fail::Code(err));
-    }
-    if !with_from {
-        return Ok((n, None));
-    }
-    if from.len == 0 {
-        from.len = std::mem::size_of::<libc::sockaddr_storage>() as libc::socklen_t;
-    }
-    match numeric(&from) {
-        Ok(hp) => Ok((n, Some(hp))),
-        Err(code) => Err(Fail::Gai(code)),
-    }
-}
-
-/// After the data: the sender's numeric address and int port, if asked for.
-fn push_from(l: State, from: &From) -> i32 {
-    match from {
-        None => 1,
-        Some((host, port)) => {
-            l.push_bytes(host.as_bytes());
-            l.push_integer(nudp::port_number(port.as_bytes()));
-            3
-        }
-    }
-}
-
-fn push_fail(l: State, e: Fail) -> i32 {
-    match e {
-        Fail::Oom => fail(l, b"out of memory"),
-        Fail::Code(c) => fail(l, udp_strerror(c)),
-        Fail::Gai(c) => fail(l, gai_strerror(c)),
-    }
-}
-
-crate::socket::aux::fd_timeout_methods!(check_any, gettimeout);

@@ -24,9 +24,9 @@ fn set_result(l: State, ok: bool) -> c_int {
 pub fn getoption(l: State, fd: Fd) -> c_int {
     let name = l.check_cstr(2).to_bytes();
     match uo::special_get(name) {
-        Some(Special::MulticastIf) => match l.pure(|| uo::get_multicast_if(fd).map(ntoa)) {
-            Some(text) => {
-                l.push_owned(text);
+        Some(Special::MulticastIf) => match l.pure(|| uo::get_multicast_if(fd)) {
+            Some(a) => {
+                l.push_bytes(ntoa(a).as_bytes());
                 1
             }
             None => {
@@ -103,7 +103,7 @@ fn table_arg(l: State) {
 
 /// Pushes `t[key]` of the table at 3 (metamethods included) and returns it
 /// as a C string, else `argerror(3, msg)`. The value stays on the stack.
-fn field_cstr<'a>(l: State, key: &std::ffi::CStr, msg: &std::ffi::CStr) -> &'a std::ffi::CStr {
+fn field_cstr<'l>(l: State<'l>, key: &std::ffi::CStr, msg: &std::ffi::CStr) -> &'l std::ffi::CStr {
     l.push_bytes(key.to_bytes());
     l.get_table(3);
     if !l.is_string(-1) {

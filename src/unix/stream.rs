@@ -1,14 +1,18 @@
 //! Unix stream sockets (unixstream.c): `unix.stream()` and the classes
 //! `unixstream{master}`, `unixstream{client}`, `unixstream{server}` (group
 //! `unixstream{any}`, not selectable by class), one shared method list.
-use super::{attach, err_text, fail, object, push_one, Stream};
-use crate::lua::State;
+use super::{attach, err_text};
+use crate::lua::{One, Pushed, State};
+use crate::net::buffer::StreamBuf;
 use crate::net::cast::c_int;
-use crate::net::errors::socket_strerror;
-use crate::net::sock;
+use crate::net::errors::{socket_strerror, ErrText};
+use crate::net::options::Opt;
+use crate::net::sock::{self, Fd};
+use crate::net::timeout::Timeout;
 use crate::net::unix::{self as nunix, StreamIo};
-use crate::socket::aux::{self, Method};
-use crate::socket::{buffer, options};
+use crate::socket::class::{self, Family, Method};
+use crate::socket::options::{self, Options};
+use crate::socket::stream::{self, Stream};
 use std::ffi::CStr;
 
 const MASTER: &CStr = c"unixstream{master}";
@@ -16,205 +20,139 @@ const CLIENT: &CStr = c"unixstream{client}";
 const SERVER: &CStr = c"unixstream{server}";
 const ANY: &CStr = c"unixstream{any}";
 
-fn check<'a>(l: State, class: &CStr) -> &'a mut Stream {
-    object(l, class, false)
+/// The userdata of unix stream objects (unix.h's `t_unix` minus the io
+/// vtable; plain data, the read area is a Lua object attached to it).
+#[derive(Clone, Copy)]
+pub struct UnixStream {
+    fd: Fd,
+    tm: Timeout,
+    buf: StreamBuf,
 }
 
-fn check_any<'a>(l: State) -> &'a mut Stream {
-    object(l, ANY, true)
+impl UnixStream {
+    fn new(fd: Fd) -> UnixStream {
+        UnixStream {
+            fd,
+            tm: Timeout::default(),
+            buf: StreamBuf::new(),
+        }
+    }
 }
 
+impl Family for UnixStream {
+    const ANY: &'static CStr = ANY;
+    fn fd(&mut self) -> &mut Fd {
+        &mut self.fd
+    }
+    fn tm(&mut self) -> &mut Timeout {
+        &mut self.tm
+    }
+}
+
+impl Stream for UnixStream {
+    const CLIENT: &'static CStr = CLIENT;
+    type Io = StreamIo;
+    fn io(fd: Fd) -> StreamIo {
+        StreamIo(fd)
+    }
+    fn parts(&mut self) -> (&mut StreamBuf, &mut Timeout) {
+        (&mut self.buf, &mut self.tm)
+    }
+}
+
+impl Options for UnixStream {
+    const GET: &'static [Opt] = &[];
+    const SET: &'static [Opt] = nunix::STREAM_SET;
+}
+
+/// unixstream.c's method list, in its order.
 const METHODS: &[Method] = &[
-    (c"__gc", gc),
-    (c"__tostring", aux::tostring),
+    (c"__gc", class::close::<UnixStream>),
+    (c"__tostring", class::tostring),
     (c"accept", accept),
     (c"bind", bind),
-    (c"close", close),
+    (c"close", class::close::<UnixStream>),
     (c"connect", connect),
-    (c"dirty", dirty),
-    (c"getfd", getfd),
-    (c"getstats", getstats),
-    (c"setstats", setstats),
+    (c"dirty", stream::dirty::<UnixStream>),
+    (c"getfd", class::getfd::<UnixStream>),
+    (c"getstats", stream::getstats::<UnixStream>),
+    (c"setstats", stream::setstats::<UnixStream>),
     (c"listen", listen),
-    (c"receive", receive),
-    (c"send", send),
-    (c"setfd", setfd),
-    (c"setoption", setoption),
+    (c"receive", stream::receive::<UnixStream>),
+    (c"send", stream::send::<UnixStream>),
+    (c"setfd", class::setfd::<UnixStream>),
+    (c"setoption", options::set::<UnixStream>),
     (c"setpeername", connect),
     (c"setsockname", bind),
-    (c"getsockname", getsockname),
-    (c"settimeout", settimeout),
-    (c"shutdown", shutdown),
+    (c"getsockname", super::getsockname::<UnixStream>),
+    (c"settimeout", class::settimeout::<UnixStream>),
+    (c"shutdown", stream::shutdown::<UnixStream>),
 ];
 
 /// `unixstream_open`: the classes and `stream` (into the table on top).
-pub fn open(l: State) {
-    for class in [MASTER, CLIENT, SERVER] {
-        aux::new_class(l, class, METHODS);
+pub fn open(l: State<'_>) {
+    for name in [MASTER, CLIENT, SERVER] {
+        class::new_class(l, name, METHODS);
     }
-    for class in [MASTER, CLIENT, SERVER] {
-        aux::add_to_group(l, class, ANY);
+    for name in [MASTER, CLIENT, SERVER] {
+        class::add_to_group(l, name, ANY);
     }
     l.set_funcs(&[(c"stream", create)], 0);
 }
 
 crate::lua_fn! {
     /// `unix.stream()`: the socket exists from the start.
-    fn create(l) {
-        match l.pure(|| nunix::create(libc::SOCK_STREAM)) {
-            Ok(fd) => {
-                l.new_userdata(l.pure(|| Stream::new(fd)));
-                aux::set_class(l, MASTER, -1);
-                1
-            }
-            Err(e) => fail(l, err_text(e)),
-        }
+    fn create(l) -> Result<Pushed, ErrText> {
+        let fd = l.pure(|| nunix::create(libc::SOCK_STREAM)).map_err(err_text)?;
+        l.new_userdata(l.pure(|| UnixStream::new(fd)));
+        class::set_class(l, MASTER, -1);
+        Ok(Pushed(1))
     }
 }
 
 crate::lua_fn! {
-    fn bind(l) {
-        let s = check(l, MASTER);
+    fn bind(l) -> Result<One, ErrText> {
+        let s = class::check::<UnixStream>(l, MASTER);
         let path = l.check_cstr(2);
-        match l.pure(|| attach(&mut s.fd, &mut s.tm, path, false)) {
-            Ok(()) => push_one(l),
-            Err(e) => fail(l, e),
-        }
+        l.pure(|| attach(&mut s.fd, &mut s.tm, path, false))?;
+        Ok(One)
     }
 }
 
 crate::lua_fn! {
     /// Master only; success makes it a client.
-    fn connect(l) {
-        let s = check(l, MASTER);
+    fn connect(l) -> Result<One, ErrText> {
+        let s = class::check::<UnixStream>(l, MASTER);
         let path = l.check_cstr(2);
-        match l.pure(|| attach(&mut s.fd, &mut s.tm, path, true)) {
-            Ok(()) => {
-                aux::set_class(l, CLIENT, 1);
-                push_one(l)
-            }
-            Err(e) => fail(l, e),
-        }
+        l.pure(|| attach(&mut s.fd, &mut s.tm, path, true))?;
+        class::set_class(l, CLIENT, 1);
+        Ok(One)
     }
 }
 
 crate::lua_fn! {
-    fn listen(l) {
-        let s = check(l, MASTER);
+    fn listen(l) -> Result<One, ErrText> {
+        let s = class::check::<UnixStream>(l, MASTER);
         let backlog = c_int(l.opt_number(2, 32.0));
-        match socket_strerror(l.pure(|| sock::listen(s.fd, backlog))) {
-            Some(e) => fail(l, e),
-            None => {
-                aux::set_class(l, SERVER, 1);
-                push_one(l)
-            }
+        if let Some(e) = socket_strerror(l.pure(|| sock::listen(s.fd, backlog))) {
+            return Err(e);
         }
+        class::set_class(l, SERVER, 1);
+        Ok(One)
     }
 }
 
 crate::lua_fn! {
-    fn accept(l) {
-        let server = check(l, SERVER);
-        let res = l.pure(|| {
-            server.tm.mark_start();
-            sock::accept(server.fd, &server.tm).map(Stream::new)
-        });
-        match res {
-            Ok(c) => {
-                l.new_userdata(c);
-                aux::set_class(l, CLIENT, -1);
-                1
-            }
-            Err(e) => fail(l, err_text(e)),
-        }
+    fn accept(l) -> Result<Pushed, ErrText> {
+        let server = class::check::<UnixStream>(l, SERVER);
+        let client = l
+            .pure(|| {
+                server.tm.mark_start();
+                sock::accept(server.fd, &server.tm).map(UnixStream::new)
+            })
+            .map_err(err_text)?;
+        l.new_userdata(client);
+        class::set_class(l, CLIENT, -1);
+        Ok(Pushed(1))
     }
 }
-
-crate::lua_fn! {
-    fn close(l) {
-        let s = check_any(l);
-        l.pure(|| sock::destroy(&mut s.fd));
-        push_one(l)
-    }
-}
-
-crate::lua_fn! {
-    /// `__gc`: `close`, plus the read buffer (which `close` keeps readable).
-    fn gc(l) {
-        let s = check_any(l);
-        l.pure(|| {
-            sock::destroy(&mut s.fd);
-            s.buf.free();
-        });
-        push_one(l)
-    }
-}
-
-crate::lua_fn! {
-    fn dirty(l) {
-        let s = check_any(l);
-        l.push_bool(!s.buf.is_empty());
-        1
-    }
-}
-
-crate::lua_fn! {
-    fn setoption(l) {
-        let s = check_any(l);
-        options::setoption(l, nunix::STREAM_SET, s.fd)
-    }
-}
-
-crate::lua_fn! {
-    /// The bound path (`""` when unnamed), or `nil, err`.
-    fn getsockname(l) {
-        let fd = check_any(l).fd;
-        super::getsockname(l, fd)
-    }
-}
-
-crate::lua_fn! {
-    fn getstats(l) {
-        let s = check(l, CLIENT);
-        buffer::getstats(l, &s.buf.stats)
-    }
-}
-
-crate::lua_fn! {
-    fn setstats(l) {
-        let s = check(l, CLIENT);
-        buffer::setstats(l, &mut s.buf.stats)
-    }
-}
-
-crate::lua_fn! {
-    fn receive(l) {
-        let s = check(l, CLIENT);
-        let mut io = StreamIo(s.fd);
-        buffer::receive(l, &mut s.buf, &mut s.tm, &mut io)
-    }
-}
-
-crate::lua_fn! {
-    fn send(l) {
-        let s = check(l, CLIENT);
-        let mut io = StreamIo(s.fd);
-        buffer::send(l, &mut s.buf, &mut s.tm, &mut io)
-    }
-}
-
-crate::lua_fn! {
-    fn shutdown(l) {
-        let s = check(l, CLIENT);
-        let how = match l.check_option(2, Some(c"both"), &[c"receive", c"send", c"both"]) {
-            0 => libc::SHUT_RD,
-            1 => libc::SHUT_WR,
-            _ => libc::SHUT_RDWR,
-        };
-        let fd = s.fd;
-        l.pure(|| sock::shutdown(fd, how));
-        push_one(l)
-    }
-}
-
-crate::socket::aux::fd_timeout_methods!(check_any);

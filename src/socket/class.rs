@@ -1,0 +1,243 @@
+//! The class system of the C core's `auxiliar.c` — one metatable per class in
+//! the registry, methods in an `__index` table with a `class` field, groups as
+//! `[group] = true` entries, the class/group checks with their exact
+//! messages — and the class families: the methods every family shares,
+//! written once.
+use crate::lua::ffi::lua_CFunction;
+use crate::lua::{One, State};
+use crate::net::cast::c_int as c_int_cast;
+use crate::net::sock::{self, Fd};
+use crate::net::timeout::Timeout;
+use std::ffi::CStr;
+use std::os::raw::c_int;
+
+/// A method table entry; names starting with `_` go into the metatable itself
+/// (`__gc`, `__tostring`, `__close`), all others into `__index`.
+pub type Method = (&'static CStr, lua_CFunction);
+
+/// Creates class `name` (`auxiliar_newclass`).
+pub fn new_class(l: State, name: &CStr, methods: &[Method]) {
+    l.new_metatable(name);
+    l.push_str("__index");
+    l.new_table(0, 0);
+    l.push_str("class");
+    l.push_bytes(name.to_bytes());
+    l.raw_set(-3);
+    for (mname, f) in methods {
+        l.push_bytes(mname.to_bytes());
+        l.push_cfunction(*f);
+        l.raw_set(if mname.to_bytes().first() == Some(&b'_') {
+            -5
+        } else {
+            -3
+        });
+    }
+    l.raw_set(-3);
+    l.pop(1);
+}
+
+/// Marks class `class` as a member of `group` (`auxiliar_add2group`).
+pub fn add_to_group(l: State, class: &CStr, group: &CStr) {
+    l.registry_metatable(class);
+    l.push_bytes(group.to_bytes());
+    l.push_bool(true);
+    l.raw_set(-3);
+    l.pop(1);
+}
+
+/// Replaces the metatable of the object at `idx` with class `name`'s.
+pub fn set_class(l: State, name: &CStr, idx: c_int) {
+    l.registry_metatable(name);
+    l.set_metatable(if idx < 0 { idx - 1 } else { idx });
+}
+
+/// A class family of the C core: the classes sharing one userdata record
+/// (`tcp{master}`, `tcp{client}`, `tcp{server}`), the group they all belong
+/// to, and the fields every family's record has. Methods written once for
+/// all families take the family as a type parameter (`close::<Tcp>`).
+pub trait Family: Copy + 'static {
+    /// The group of all the family's classes (`tcp{any}`).
+    const ANY: &'static CStr;
+    fn fd(&mut self) -> &mut Fd;
+    fn tm(&mut self) -> &mut Timeout;
+}
+
+/// `luaL_testudata`: whether the value at `idx` is a userdata whose
+/// metatable is class `name`'s.
+fn is_class(l: State<'_>, name: &CStr, idx: c_int) -> bool {
+    if l.to_userdata(idx).is_null() || !l.get_metatable(idx) {
+        return false;
+    }
+    l.registry_metatable(name);
+    let same = l.raw_equal(-1, -2);
+    l.pop(2);
+    same
+}
+
+/// Whether the value at `idx` has a metatable with a non-nil raw
+/// `[group]` entry.
+fn in_group(l: State<'_>, group: &CStr, idx: c_int) -> bool {
+    if !l.get_metatable(idx) {
+        return false;
+    }
+    l.push_bytes(group.to_bytes());
+    l.raw_get(-2);
+    let member = !l.is_nil(-1);
+    l.pop(2);
+    member && !l.to_userdata(idx).is_null()
+}
+
+/// The object at 1 if it is of class `class` of family `F`, else
+/// `argerror(1, "<class> expected")`.
+pub fn check<'l, F: Family>(l: State<'l>, class: &CStr) -> &'l mut F {
+    if !is_class(l, class, 1) {
+        expected_error(l, class, 1)
+    }
+    record(l, class)
+}
+
+/// The object at 1 if it is in family `F`'s group, else the group error.
+pub fn check_any<'l, F: Family>(l: State<'l>) -> &'l mut F {
+    if !in_group(l, F::ANY, 1) {
+        expected_error(l, F::ANY, 1)
+    }
+    record(l, F::ANY)
+}
+
+fn record<'l, F: Family>(l: State<'l>, name: &CStr) -> &'l mut F {
+    // SAFETY: our class metatables are only given to records of their
+    // family by this crate (a foreign userdata given one by hand has another
+    // size and is refused); every method makes exactly one check, so no
+    // other reference to the record is alive.
+    match unsafe { l.userdata_mut::<F>(1) } {
+        Some(r) => r,
+        None => expected_error(l, name, 1),
+    }
+}
+
+/// `"%.35s expected"` as an argument error, built in a stack array.
+pub fn expected_error(l: State<'_>, name: &CStr, idx: c_int) -> ! {
+    let mut buf = [0u8; 48];
+    let n = name.to_bytes().len().min(35);
+    buf[..n].copy_from_slice(&name.to_bytes()[..n]);
+    buf[n..n + 9].copy_from_slice(b" expected");
+    l.arg_error_bytes(idx, &buf[..n + 9])
+}
+
+crate::lua_fn! {
+    pub fn close<F: Family>(l) -> One {
+        let o = check_any::<F>(l);
+        l.pure(|| sock::destroy(o.fd()));
+        One
+    }
+}
+
+crate::lua_fn! {
+    pub fn getfd<F: Family>(l) -> f64 {
+        *check_any::<F>(l).fd() as f64
+    }
+}
+
+crate::lua_fn! {
+    /// Replaces the descriptor without closing the old one (LuaSec takes it
+    /// over with `setfd(-1)`).
+    pub fn setfd<F: Family>(l) -> () {
+        let o = check_any::<F>(l);
+        *o.fd() = c_int_cast(l.check_number(2));
+    }
+}
+
+crate::lua_fn! {
+    pub fn settimeout<F: Family>(l) -> One {
+        let o = check_any::<F>(l);
+        set_timeout(l, o.tm())
+    }
+}
+
+crate::lua_fn! {
+    pub fn gettimeout<F: Family>(l) -> (f64, f64) {
+        let tm = *check_any::<F>(l).tm();
+        (tm.block, tm.total)
+    }
+}
+
+crate::lua_fn! {
+    /// `dirty` of the unbuffered (datagram) families.
+    pub fn never_dirty<F: Family>(l) -> bool {
+        check_any::<F>(l);
+        false
+    }
+}
+
+/// `timeout_meth_settimeout`: value (default -1) and a mode whose first
+/// letter picks block (`b`) or total (`t`, `r`).
+pub fn set_timeout(l: State<'_>, tm: &mut Timeout) -> One {
+    let t = l.opt_number(2, -1.0);
+    let mode = l
+        .opt_cstr(3)
+        .map_or(b'b', |m| m.to_bytes().first().copied().unwrap_or(0));
+    match mode {
+        b'b' => tm.block = t,
+        b'r' | b't' => tm.total = t,
+        _ => l.arg_error(3, c"invalid timeout mode"),
+    }
+    One
+}
+
+/// `auxiliar_checkboolean`: a real boolean, else
+/// `boolean expected, got <type>`.
+pub fn check_boolean(l: State, idx: c_int) -> bool {
+    if l.type_of(idx) != crate::lua::LuaType::Boolean {
+        l.type_error(idx, "boolean");
+    }
+    l.to_boolean(idx)
+}
+
+crate::lua_fn! {
+    /// `__tostring` of every class: `"<class>: <%p of the userdata>"`.
+    pub fn tostring(l) {
+        if l.get_metatable(1) {
+            l.push_str("__index");
+            l.get_table(-2);
+            if l.type_of(-1) == crate::lua::LuaType::Table {
+                l.push_str("class");
+                l.get_table(-2);
+                if l.is_string(-1) {
+                    let class = l.to_bytes(-1).unwrap_or_default();
+                    let mut buf = [0u8; 96];
+                    let n = format_tostring(&mut buf, class, l.to_userdata(1) as usize);
+                    l.push_bytes(&buf[..n]);
+                    return 1;
+                }
+            }
+        }
+        l.push_str("invalid object passed to 'auxiliar.c:__tostring'");
+        l.error_top()
+    }
+}
+
+/// `"%s: %p"` into `buf` (glibc `%p`: `0x` + lowercase hex, `(nil)` for 0);
+/// the class name is cut to fit.
+fn format_tostring(buf: &mut [u8], class: &[u8], addr: usize) -> usize {
+    use std::io::Write;
+    let cap = buf.len();
+    let mut cur = std::io::Cursor::new(&mut buf[..]);
+    let keep = class.len().min(cap - 24);
+    let _ = cur.write_all(&class[..keep]);
+    let _ = if addr == 0 {
+        write!(cur, ": (nil)")
+    } else {
+        write!(cur, ": {addr:#x}")
+    };
+    cur.position() as usize
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn tostring_format() {
+        let mut b = [0u8; 96];
+        let n = super::format_tostring(&mut b, b"tcp{client}", 0x55f53f086078);
+        assert_eq!(&b[..n], b"tcp{client}: 0x55f53f086078");
+    }
+}

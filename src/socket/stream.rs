@@ -1,0 +1,258 @@
+//! The stream families (tcp, unix stream, serial) and the Lua side of
+//! buffered stream I/O (buffer.c's `buffer_meth_*`): argument rules, return
+//! shapes, debug timing — and the stream methods, written once for every
+//! family (`receive::<Tcp>`) and for the C API's `t_buffer`.
+use crate::lua::{One, State};
+use crate::net::buffer::{
+    self, Fast, Io, IoErr, ObjBuf, Pattern, Stats, Storage, StreamBuf, Window, BUF_SIZE,
+};
+use crate::net::cast::{c_long, c_size};
+use crate::net::cbuffer::CBuffer;
+use crate::net::errors::DONE;
+use crate::net::sink::Sink;
+use crate::net::sock::{self, Fd};
+use crate::net::time::gettime;
+use crate::net::timeout::Timeout;
+use crate::socket::class::{check, check_any, Family};
+use std::ffi::CStr;
+use std::os::raw::c_int;
+
+/// Debug builds (`LUASOCKET_DEBUG`) append the seconds the call took.
+fn push_elapsed(l: State, tm: &Timeout) -> c_int {
+    if cfg!(feature = "debug") {
+        let now = l.pure(gettime);
+        l.push_number(now - tm.start);
+        1
+    } else {
+        0
+    }
+}
+
+/// A family whose objects are buffered streams.
+pub trait Stream: Family {
+    /// The class that may do I/O (`tcp{client}`).
+    const CLIENT: &'static CStr;
+    /// The transport over the descriptor.
+    type Io: Io;
+    fn io(fd: Fd) -> Self::Io;
+    fn parts(&mut self) -> (&mut StreamBuf, &mut Timeout);
+}
+
+crate::lua_fn! {
+    pub fn receive<F: Stream>(l) {
+        let o = check::<F>(l, F::CLIENT);
+        let mut io = F::io(*o.fd());
+        let (buf, tm) = o.parts();
+        receive_on(l, buf, tm, &mut io)
+    }
+}
+
+crate::lua_fn! {
+    pub fn send<F: Stream>(l) {
+        let o = check::<F>(l, F::CLIENT);
+        let mut io = F::io(*o.fd());
+        let (buf, tm) = o.parts();
+        send_on(l, &mut buf.stats, tm, &mut io)
+    }
+}
+
+crate::lua_fn! {
+    pub fn getstats<F: Stream>(l) {
+        let o = check::<F>(l, F::CLIENT);
+        getstats_of(l, &o.parts().0.stats)
+    }
+}
+
+crate::lua_fn! {
+    pub fn setstats<F: Stream>(l) -> One {
+        let o = check::<F>(l, F::CLIENT);
+        setstats_of(l, &mut o.parts().0.stats)
+    }
+}
+
+crate::lua_fn! {
+    pub fn dirty<F: Stream>(l) -> bool {
+        !check_any::<F>(l).parts().0.is_empty()
+    }
+}
+
+crate::lua_fn! {
+    /// `shutdown([how])` of the socket families (serial has none).
+    pub fn shutdown<F: Stream>(l) -> One {
+        let fd = *check::<F>(l, F::CLIENT).fd();
+        let how = match l.check_option(2, Some(c"both"), &[c"receive", c"send", c"both"]) {
+            0 => libc::SHUT_RD,
+            1 => libc::SHUT_WR,
+            _ => libc::SHUT_RDWR,
+        };
+        l.pure(|| sock::shutdown(fd, how));
+        One
+    }
+}
+
+/// What a stream method hands to [`receive_on`]: its buffer, whose storage is
+/// reachable once the arguments are settled.
+pub trait Buffered {
+    type Storage<'a>: Storage
+    where
+        Self: 'a;
+    /// Called with the arguments settled at 1..3; may push (one value).
+    fn storage<'a>(&'a mut self, l: State<'a>) -> Self::Storage<'a>;
+}
+
+/// Our stream objects: the area is a userdata attached to the object at 1,
+/// created on the first receive, and kept on the stack during the call.
+impl Buffered for StreamBuf {
+    type Storage<'a> = ObjBuf<'a>;
+    fn storage<'a>(&'a mut self, l: State<'a>) -> ObjBuf<'a> {
+        l.get_slot(1);
+        // SAFETY: the object's area was created below (initialised) and is
+        // referenced by nothing else during the call.
+        let area = match unsafe { l.userdata_bytes(-1, BUF_SIZE) } {
+            Some(a) => a,
+            None => {
+                l.pop(1);
+                let a = l.new_userdata_slice(BUF_SIZE, 0u8);
+                l.push_value(-1);
+                l.set_slot(1);
+                // a replaced area (debug.setuservalue) lost its bytes
+                self.win = Window::default();
+                a
+            }
+        };
+        ObjBuf { state: self, area }
+    }
+}
+
+/// A C `t_buffer` (the C API): the area is inline.
+impl Buffered for CBuffer {
+    type Storage<'a> = &'a mut CBuffer;
+    fn storage<'a>(&'a mut self, _l: State<'a>) -> &'a mut CBuffer {
+        self
+    }
+}
+
+/// `receive([pattern [, prefix]])` on the object at 1: `data, nil, nil` or
+/// `nil, err, partial`.
+pub fn receive_on<B: Buffered, I: Io>(
+    l: State<'_>,
+    buf: &mut B,
+    tm: &mut Timeout,
+    io: &mut I,
+) -> c_int {
+    let prefix = l.opt_bytes(3).unwrap_or(b"");
+    l.pure(|| tm.mark_start());
+    l.set_top(3);
+    let pat = if !l.is_number(2) {
+        let p = l.opt_bytes(2).unwrap_or(b"*l");
+        match p {
+            [b'*', b'l', ..] => Some(Pattern::Line),
+            [b'*', b'a', ..] => Some(Pattern::All),
+            _ => l.arg_error(2, c"invalid receive pattern"),
+        }
+    } else {
+        let n = l.to_number_or_zero(2);
+        let wanted = c_size(n);
+        if n.is_nan() || n < 0.0 {
+            l.arg_error(2, c"invalid receive pattern");
+        }
+        let size = prefix.len() as u64;
+        (size == 0 || wanted > size).then(|| Pattern::Count(wanted.wrapping_sub(size)))
+    };
+    // a prefix that already satisfies the count is returned as it is
+    let Some(pat) = pat else {
+        l.push_bytes(prefix);
+        l.push_nil();
+        l.push_nil();
+        return 3 + push_elapsed(l, tm);
+    };
+    let mut st = buf.storage(l);
+    let fast = if prefix.is_empty() {
+        l.pure(|| buffer::receive_fast(&mut st, io, tm, pat))
+    } else {
+        Fast::Sink
+    };
+    let err = match fast {
+        Fast::Area(off, len, err) => {
+            let text = (err != DONE).then(|| io.error(err));
+            l.push_bytes(st.area_slice(off, len));
+            text
+        }
+        Fast::Sink => {
+            let mut out = l.new_hostbuf();
+            let r = l.pure(|| {
+                out.extend(prefix)?;
+                buffer::receive(&mut st, io, tm, pat, &mut out)
+            });
+            let Ok(err) = r else {
+                out.release();
+                l.raise_oom()
+            };
+            let text = (err != DONE).then(|| io.error(err));
+            l.push_hostbuf(&mut out);
+            text
+        }
+    };
+    match err {
+        Some(t) => {
+            l.push_nil();
+            l.insert(-2);
+            push_err(l, t);
+            l.insert(-2);
+        }
+        None => {
+            l.push_nil();
+            l.push_nil();
+        }
+    }
+    3 + push_elapsed(l, tm)
+}
+
+/// `send(data [, i [, j]])`: `last, nil, nil` or `nil, err, last`.
+pub fn send_on<I: Io>(l: State<'_>, stats: &mut Stats, tm: &mut Timeout, io: &mut I) -> c_int {
+    let data = l.check_bytes(2);
+    let start = c_long(l.opt_number(3, 1.0));
+    let end = c_long(l.opt_number(4, -1.0));
+    l.pure(|| tm.mark_start());
+    let (last, err) = l.pure(|| buffer::send(stats, io, tm, data, start, end));
+    if err != DONE {
+        let t = io.error(err);
+        l.push_nil();
+        push_err(l, t);
+        l.push_number(last as f64);
+    } else {
+        l.push_number(last as f64);
+        l.push_nil();
+        l.push_nil();
+    }
+    3 + push_elapsed(l, tm)
+}
+
+/// `lua_pushstring` of a transport's error text (nil for a NULL string).
+fn push_err(l: State, e: IoErr) {
+    match e.bytes() {
+        Some(b) => l.push_bytes(b),
+        None => l.push_nil(),
+    }
+}
+
+/// `getstats()`: received, sent, age (all nums).
+pub fn getstats_of(l: State<'_>, stats: &Stats) -> c_int {
+    let now = l.pure(gettime);
+    l.push_number(stats.received as f64);
+    l.push_number(stats.sent as f64);
+    l.push_number(now - stats.birthday);
+    3
+}
+
+/// `setstats([received [, sent [, age]]])`: returns 1.
+pub fn setstats_of(l: State<'_>, stats: &mut Stats) -> One {
+    // stored through C's (long) into a size_t
+    stats.received = c_long(l.opt_number(2, stats.received as f64)) as usize;
+    stats.sent = c_long(l.opt_number(3, stats.sent as f64)) as usize;
+    if l.is_number(4) {
+        let age = l.to_number_or_zero(4);
+        stats.birthday = l.pure(gettime) - age;
+    }
+    One
+}
