@@ -155,7 +155,6 @@ fn slot_key() -> *mut std::os::raw::c_void {
 
 /// Pushes the value attached to the userdata at `idx` (nil if none).
 #[cfg(any(feature = "lua51", feature = "luajit", feature = "lua52"))]
-#[allow(dead_code)] // TODO(issue 12): HostBuf's guard is about to use it
 pub unsafe fn lua_getslot(L: *mut lua_State, idx: c_int) {
     lua_getenvtable(L, idx);
     if lua_istable(L, -1) {
@@ -169,7 +168,6 @@ pub unsafe fn lua_getslot(L: *mut lua_State, idx: c_int) {
 }
 /// Pops a value and attaches it to the userdata at `idx` (an absolute index).
 #[cfg(any(feature = "lua51", feature = "luajit", feature = "lua52"))]
-#[allow(dead_code)] // TODO(issue 12): HostBuf's guard is about to use it
 pub unsafe fn lua_setslot(L: *mut lua_State, idx: c_int) {
     lua_createtable(L, 0, 1);
     lua_pushlightuserdata(L, slot_key());
@@ -179,12 +177,10 @@ pub unsafe fn lua_setslot(L: *mut lua_State, idx: c_int) {
     lua_pop(L, 1);
 }
 #[cfg(any(feature = "lua53", feature = "lua54"))]
-#[allow(dead_code)] // TODO(issue 12): about to be used, as above
 pub unsafe fn lua_getslot(L: *mut lua_State, idx: c_int) {
     lua_getuv(L, idx)
 }
 #[cfg(any(feature = "lua53", feature = "lua54"))]
-#[allow(dead_code)] // TODO(issue 12): about to be used, as above
 pub unsafe fn lua_setslot(L: *mut lua_State, idx: c_int) {
     lua_setuv(L, idx)
 }
