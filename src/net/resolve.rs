@@ -327,6 +327,16 @@ pub fn gethostname() -> Result<Vec<u8>, i32> {
     Ok(buf[..n].to_vec())
 }
 
+/// `(int) strtol(port, NULL, 10)` of a numeric service text (what
+/// getnameinfo's NI_NUMERICSERV writes: at most five digits).
+pub fn port_number(s: &[u8]) -> i64 {
+    s.iter()
+        .take_while(|b| b.is_ascii_digit())
+        .fold(0i64, |a, &b| {
+            a.wrapping_mul(10).wrapping_add((b - b'0') as i64)
+        }) as i32 as i64
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -366,14 +376,4 @@ mod tests {
         assert_eq!(ntoa(parse_ipv4(c"127.1").unwrap()).as_bytes(), b"127.0.0.1");
         assert!(parse_ipv4(c"localhost").is_none());
     }
-}
-
-/// `(int) strtol(port, NULL, 10)` of a numeric service text (what
-/// getnameinfo's NI_NUMERICSERV writes: at most five digits).
-pub fn port_number(s: &[u8]) -> i64 {
-    s.iter()
-        .take_while(|b| b.is_ascii_digit())
-        .fold(0i64, |a, &b| {
-            a.wrapping_mul(10).wrapping_add((b - b'0') as i64)
-        }) as i32 as i64
 }
