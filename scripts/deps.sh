@@ -7,8 +7,9 @@ set -e
 cd "$(dirname "$0")/.."
 
 # lua-sec, lua-copas, openssl and python3 (+ pyftpdlib from PyPI) serve the
-# real-user tests (LuaSec, copas, http/smtp/ftp against local servers).
-PKGS="lua5.1 lua5.2 lua5.3 lua5.4 luajit liblua5.1-0-dev liblua5.2-dev liblua5.3-dev liblua5.4-dev libluajit-5.1-dev lua-socket lua-sec lua-copas openssl gcc make iproute2 util-linux dpkg-dev coreutils"
+# real-user tests (LuaSec, copas, http/smtp/ftp against local servers);
+# luarocks the rock round trip; valgrind, pkg-config and g++ the C hosts.
+PKGS="lua5.1 lua5.2 lua5.3 lua5.4 luajit liblua5.1-0-dev liblua5.2-dev liblua5.3-dev liblua5.4-dev libluajit-5.1-dev lua-socket lua-sec lua-copas openssl gcc make iproute2 util-linux dpkg-dev coreutils luarocks valgrind pkg-config g++"
 missing=""
 for p in $PKGS; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "ok installed" || missing="$missing $p"

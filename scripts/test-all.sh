@@ -8,7 +8,9 @@
 #   3. upstream's own test programs (testsrvr/testclnt against the DEBUG
 #      builds, the udp scripts, mimetest/ltn12test),
 #   4. the C API lua-sec links against (a C user on Debian's library and
-#      ours, outputs compared), the C-host test.
+#      ours, outputs compared), make install, the luarocks round trip beside
+#      upstream's rock, the C hosts (examples/c-host: shared, static,
+#      8 threads, under valgrind).
 # Each section reports "N passed, M failed"; the last line sums them up. A
 # section that prints no such line, checks nothing, or exits non-zero with
 # no failure counted adds a failure.
@@ -106,8 +108,15 @@ echo "$p passed, $f failed"; total_pass=$((total_pass+p)); total_fail=$((total_f
 section "C API that Debian's lua-sec imports (same C user on Debian's library and ours)"
 run_section all capi sh scripts/capi-test.sh $VERSIONS
 
-section "C host"
+section "luarocks: lua-socket-rs beside upstream's luasocket rock (fresh trees, both orders, remove)"
+t0=$(date +%s)
+run_section all rock sh scripts/rock-test.sh $VERSIONS
+echo "(luarocks section: $(( $(date +%s) - t0 )) s)"
+
+section "C hosts (make install, examples/c-host shared/static/8 threads, valgrind)"
+t0=$(date +%s)
 run_section all c-host sh scripts/c-host-test.sh $VERSIONS
+echo "(C-host section: $(( $(date +%s) - t0 )) s)"
 
 echo
 echo "$total_pass passed, $total_fail failed"

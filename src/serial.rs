@@ -33,6 +33,9 @@ impl Family for Serial {
     fn tm(&mut self) -> &mut Timeout {
         &mut self.tm
     }
+    fn dirty(&mut self) -> bool {
+        !self.buf.is_empty()
+    }
 }
 
 impl Stream for Serial {
@@ -64,8 +67,7 @@ const METHODS: &[Method] = &[
 /// `luaopen_socket_serial`: registers the class and returns the
 /// constructor.
 pub fn open_serial(l: State<'_>) -> c_int {
-    class::new_class(l, CLIENT, METHODS);
-    class::add_to_group(l, CLIENT, ANY);
+    class::new_family(l, &[CLIENT], &[ANY], METHODS);
     l.push_cfunction(create);
     1
 }

@@ -59,7 +59,10 @@ def main():
     srv = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
     srv.daemon_threads = True
     print(srv.server_port, flush=True)
-    threading.Timer(30, srv.shutdown).start()
+    # daemon: after /shutdown the process exits at once, not when the timer fires
+    timer = threading.Timer(30, srv.shutdown)
+    timer.daemon = True
+    timer.start()
     srv.serve_forever()
     sys.exit(0)
 

@@ -96,6 +96,15 @@ impl<'l> State<'l> {
 }
 
 impl HostBuf<'_> {
+    /// The data written so far, writable (for scratch use).
+    pub fn as_mut_slice(&mut self) -> &mut [u8] {
+        if self.b.ptr.is_null() {
+            return &mut [];
+        }
+        // SAFETY: the first len bytes of the live block are data.
+        unsafe { std::slice::from_raw_parts_mut(self.b.ptr, self.b.len) }
+    }
+
     /// Frees the block now (before raising an error, for instance).
     pub fn release(&mut self) {
         self.b.free();

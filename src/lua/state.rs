@@ -94,6 +94,9 @@ impl<'l> State<'l> {
         lua_upvalueindex(i)
     }
     pub const REGISTRY: c_int = LUA_REGISTRYINDEX;
+    /// Whether a C function without upvalues is a light value (5.2+), so
+    /// that pushing the same function twice gives equal values.
+    pub const LIGHT_CFUNCTIONS: bool = LUA_VERSION_NUM >= 502;
 
     // ---- inspection -----------------------------------------------------
     pub fn type_of(self, idx: c_int) -> LuaType {
@@ -189,6 +192,25 @@ impl<'l> State<'l> {
         // SAFETY: as above.
         unsafe { lua_touserdata(self.0, idx) }
     }
+    /// `lua_topointer`: the identity of a table, function, userdata...
+    #[inline]
+    pub fn to_pointer(self, idx: c_int) -> *const c_void {
+        // SAFETY: as above.
+        unsafe { lua_topointer(self.0, idx) }
+    }
+    /// `lua_tocfunction`: the C function at `idx`, if it is one.
+    #[inline]
+    pub fn to_cfunction(self, idx: c_int) -> Option<lua_CFunction> {
+        // SAFETY: as above.
+        unsafe { lua_tocfunction(self.0, idx) }
+    }
+    /// `lua_getupvalue`: pushes upvalue `n` of the function at `idx`; false
+    /// (nothing pushed) if it has none.
+    #[inline]
+    pub fn get_upvalue(self, idx: c_int, n: c_int) -> bool {
+        // SAFETY: as above.
+        unsafe { !lua_getupvalue(self.0, idx, n).is_null() }
+    }
     #[inline]
     pub fn raw_len(self, idx: c_int) -> usize {
         // SAFETY: as above.
@@ -280,14 +302,15 @@ impl<'l> State<'l> {
     /// with [`State::new_userdata`]), and no other reference to it is alive
     /// during `'l` (one class check per method call).
     pub unsafe fn userdata_mut<T: Copy>(self, idx: c_int) -> Option<&'l mut T> {
-        if self.type_of(idx) != LuaType::Userdata || self.raw_len(idx) != std::mem::size_of::<T>() {
+        let p = self.to_userdata(idx) as *mut T;
+        // a light userdata has no length, so this also tells full ones
+        if p.is_null() || self.raw_len(idx) != std::mem::size_of::<T>() {
             return None;
         }
-        let p = self.to_userdata(idx) as *mut T;
         // SAFETY: a live full userdata of T's size, aligned for any C type,
         // holding a T with no other reference (the caller's contract); it
         // stays alive while on the stack, i.e. for the call.
-        (!p.is_null()).then(|| unsafe { &mut *p })
+        Some(unsafe { &mut *p })
     }
     /// The bytes of the full userdata at `idx` when it is one of exactly
     /// `size` bytes, valid while that value stays on the stack.
@@ -383,6 +406,12 @@ impl<'l> State<'l> {
         let v = ManuallyDrop::new(v);
         self.push_bytes(&v);
         drop(ManuallyDrop::into_inner(v));
+    }
+    /// Pushes a light userdata (a pointer value).
+    #[inline]
+    pub fn push_light(self, p: *const c_void) {
+        // SAFETY: valid state; a light userdata is just a pointer value.
+        unsafe { lua_pushlightuserdata(self.0, p as *mut c_void) }
     }
     #[inline]
     pub fn push_cfunction(self, f: lua_CFunction) {

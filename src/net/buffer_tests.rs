@@ -365,3 +365,15 @@ fn a_refused_result_buffer_is_an_error_not_an_abort() {
         Err(Oom)
     );
 }
+
+#[test]
+fn memchr_finds_the_first() {
+    assert_eq!(memchr(b'\n', b""), None);
+    assert_eq!(memchr(b'\n', b"abc"), None);
+    assert_eq!(memchr(b'\n', b"\n"), Some(0));
+    let mut long = vec![b'x'; 5000];
+    long[4321] = b'\n';
+    long[4999] = b'\n';
+    assert_eq!(memchr(b'\n', &long), Some(4321));
+    assert_eq!(memchr(b'\n', &long[4322..]), Some(677));
+}

@@ -81,6 +81,12 @@ impl Io for CallbackIo {
     /// exactly as the C core drives it.
     const STEP: usize = BUF_SIZE;
 
+    /// `timeout_markstart` always, as buffer.c does: the transport may read
+    /// the record's start.
+    fn begin(tm: &mut Timeout) {
+        tm.mark_start()
+    }
+
     fn recv(&mut self, buf: &mut [u8], tm: &mut Timeout) -> (usize, i32) {
         let Some(io) = self.io() else {
             return (0, UNKNOWN);

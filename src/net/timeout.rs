@@ -27,6 +27,19 @@ impl Timeout {
         self.start = gettime();
     }
 
+    /// Starts an operation of one of our objects: records the start time
+    /// only where a wait can use it (a block timeout other than 0 or a total
+    /// timeout; always in DEBUG builds, which report the elapsed time). With
+    /// no timeout, or a zero block timeout, no wait reads it, so the clock
+    /// read is saved. (The C API keeps `mark_start`: a foreign transport may
+    /// read the record.)
+    pub fn begin(&mut self) {
+        let waits_timed = !(self.block < 0.0 && self.total < 0.0) && self.block != 0.0;
+        if waits_timed || cfg!(feature = "debug") {
+            self.mark_start();
+        }
+    }
+
     /// `timeout_iszero`: block exactly 0 means "never wait" (no poll at all).
     pub fn is_zero(&self) -> bool {
         self.block == 0.0

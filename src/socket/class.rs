@@ -15,29 +15,77 @@ use std::os::raw::c_int;
 /// (`__gc`, `__tostring`, `__close`), all others into `__index`.
 pub type Method = (&'static CStr, lua_CFunction);
 
-/// Creates class `name` (`auxiliar_newclass`).
-pub fn new_class(l: State, name: &CStr, methods: &[Method]) {
-    l.new_metatable(name);
-    l.push_str("__index");
-    l.new_table(0, 0);
-    l.push_str("class");
-    l.push_bytes(name.to_bytes());
-    l.raw_set(-3);
-    for (mname, f) in methods {
-        l.push_bytes(mname.to_bytes());
-        l.push_cfunction(*f);
-        l.raw_set(if mname.to_bytes().first() == Some(&b'_') {
-            -5
-        } else {
-            -3
-        });
+/// Creates the classes of a family (`auxiliar_newclass` for each, in
+/// order, then `auxiliar_add2group` of each into each of `groups`), with the
+/// same metatables, method tables and group entries as the C core.
+///
+/// The class checks run on every method call; the C core looks a class up
+/// by name and a group by a string key, which costs a string intern per
+/// call. Here every method is a closure whose upvalue is the family's table
+/// `{[class metatable] = <address of the class name>}`, so a check is one
+/// raw lookup by metatable and no string at all. (The name-keyed entries
+/// stay as the C core has them, for Lua code that reads them.)
+pub fn new_family(l: State<'_>, classes: &[&CStr], groups: &[&CStr], methods: &[Method]) {
+    l.new_table(0, classes.len() as c_int);
+    let family = l.top();
+    // On 5.2+ a C function without upvalues is a light value: the C core's
+    // methods compare equal wherever the same function is registered
+    // (`mt.__gc == mt.__index.close`). Each function's closure is made once
+    // and reused, so they still do; 5.1 makes a new closure per entry, and
+    // so do we there.
+    l.new_table(0, methods.len() as c_int);
+    let made = l.top();
+    for name in classes {
+        l.new_metatable(name);
+        l.push_str("__index");
+        l.new_table(0, 0);
+        l.push_str("class");
+        l.push_bytes(name.to_bytes());
+        l.raw_set(-3);
+        for (mname, f) in methods {
+            l.push_bytes(mname.to_bytes());
+            push_method(l, *f, family, made);
+            l.raw_set(if mname.to_bytes().first() == Some(&b'_') {
+                -5
+            } else {
+                -3
+            });
+        }
+        l.raw_set(-3);
+        // family[metatable] = name
+        l.push_light(name.as_ptr() as *const std::os::raw::c_void);
+        l.raw_set(family);
     }
-    l.raw_set(-3);
-    l.pop(1);
+    for name in classes {
+        for group in groups {
+            add_to_group(l, name, group);
+        }
+    }
+    l.pop(2);
+}
+
+/// Pushes method `f` as a closure over the family table (see new_family).
+fn push_method(l: State<'_>, f: lua_CFunction, family: c_int, made: c_int) {
+    let key = f as *const std::os::raw::c_void;
+    if State::LIGHT_CFUNCTIONS {
+        l.push_light(key);
+        l.raw_get(made);
+        if !l.is_nil(-1) {
+            return;
+        }
+        l.pop(1);
+    }
+    l.push_value(family);
+    l.push_cclosure(f, 1);
+    if State::LIGHT_CFUNCTIONS {
+        l.push_light(key);
+        l.push_value(-2);
+        l.raw_set(made);
+    }
 }
 
 /// Marks class `class` as a member of `group` (`auxiliar_add2group`).
-pub fn add_to_group(l: State, class: &CStr, group: &CStr) {
+fn add_to_group(l: State, class: &CStr, group: &CStr) {
     l.registry_metatable(class);
     l.push_bytes(group.to_bytes());
     l.push_bool(true);
@@ -60,45 +108,44 @@ pub trait Family: Copy + 'static {
     const ANY: &'static CStr;
     fn fd(&mut self) -> &mut Fd;
     fn tm(&mut self) -> &mut Timeout;
+    /// Whether bytes are buffered (`dirty`): never, unless the family reads
+    /// through a buffer.
+    fn dirty(&mut self) -> bool {
+        false
+    }
 }
 
-/// `luaL_testudata`: whether the value at `idx` is a userdata whose
-/// metatable is class `name`'s.
-fn is_class(l: State<'_>, name: &CStr, idx: c_int) -> bool {
-    if l.to_userdata(idx).is_null() || !l.get_metatable(idx) {
-        return false;
+/// The class of the value at 1 within the running method's family (the
+/// family table is the method's upvalue): its name, or NULL.
+fn class_of(l: State<'_>) -> *const std::os::raw::c_char {
+    if !l.get_metatable(1) {
+        return std::ptr::null();
     }
-    l.registry_metatable(name);
-    let same = l.raw_equal(-1, -2);
-    l.pop(2);
-    same
-}
-
-/// Whether the value at `idx` has a metatable with a non-nil raw
-/// `[group]` entry.
-fn in_group(l: State<'_>, group: &CStr, idx: c_int) -> bool {
-    if !l.get_metatable(idx) {
-        return false;
-    }
-    l.push_bytes(group.to_bytes());
-    l.raw_get(-2);
-    let member = !l.is_nil(-1);
-    l.pop(2);
-    member && !l.to_userdata(idx).is_null()
+    l.raw_get(State::upvalue(1));
+    let name = l.to_userdata(-1) as *const std::os::raw::c_char;
+    l.pop(1);
+    name
 }
 
 /// The object at 1 if it is of class `class` of family `F`, else
-/// `argerror(1, "<class> expected")`.
+/// `argerror(1, "<class> expected")` (auxiliar_checkclass).
 pub fn check<'l, F: Family>(l: State<'l>, class: &CStr) -> &'l mut F {
-    if !is_class(l, class, 1) {
+    let name = class_of(l);
+    // the same name at another address (a constant copied) still matches
+    // SAFETY: a non-NULL name is one of the family's class names (static
+    // C strings registered by new_family).
+    let same =
+        !name.is_null() && (name == class.as_ptr() || unsafe { CStr::from_ptr(name) } == class);
+    if !same {
         expected_error(l, class, 1)
     }
     record(l, class)
 }
 
-/// The object at 1 if it is in family `F`'s group, else the group error.
+/// The object at 1 if it is in family `F`'s group, else the group error
+/// (auxiliar_checkgroup).
 pub fn check_any<'l, F: Family>(l: State<'l>) -> &'l mut F {
-    if !in_group(l, F::ANY, 1) {
+    if class_of(l).is_null() {
         expected_error(l, F::ANY, 1)
     }
     record(l, F::ANY)

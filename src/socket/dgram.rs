@@ -105,7 +105,7 @@ crate::lua_fn! {
         let fd = *o.fd();
         let tm = o.tm();
         sent(l.pure(|| {
-            tm.mark_start();
+            tm.begin();
             F::send(fd, data, tm)
         }))
     }
@@ -148,7 +148,7 @@ fn recv_and_push<F: Datagram>(l: State<'_>, o: &mut F, wanted: usize, with_from:
     if wanted <= DATAGRAMSIZE {
         let mut small = [0u8; DATAGRAMSIZE];
         let r = l.pure(|| {
-            tm.mark_start();
+            tm.begin();
             recv_into::<F>(fd, &mut small[..wanted], with_from, tm)
         });
         return match r {
@@ -161,7 +161,7 @@ fn recv_and_push<F: Datagram>(l: State<'_>, o: &mut F, wanted: usize, with_from:
     }
     let mut out = l.new_hostbuf();
     let r = l.pure(|| {
-        tm.mark_start();
+        tm.begin();
         if nudp::malloc_fails(wanted) {
             return Err(Fail::Oom);
         }

@@ -20,8 +20,12 @@ mod udp_options;
 
 /// `_VERSION` exactly as the 3.1.0 release reports it (sic).
 pub const VERSION: &str = "LuaSocket 3.0.0";
-/// `FD_SETSIZE`, the C core's `_SETSIZE` (and our `select` limit).
-pub const SETSIZE: i64 = 1024;
+/// `_SETSIZE`: how many distinct descriptors one `select` table may name.
+/// The C core's is `FD_SETSIZE` (1024, with descriptor values below it);
+/// ours waits with poll(2), where neither matters, so a select loop can
+/// serve tens of thousands of sockets. A table over the limit still raises
+/// `too many sockets`, as upstream's testclnt.lua checks at `_SETSIZE + 1`.
+pub const SETSIZE: i64 = 65536;
 /// `_DATAGRAMSIZE`: default UDP receive size.
 pub const DATAGRAMSIZE: i64 = 8192;
 

@@ -2,7 +2,7 @@
 //! buffered stream I/O (buffer.c's `buffer_meth_*`): argument rules, return
 //! shapes, debug timing — and the stream methods, written once for every
 //! family (`receive::<Tcp>`) and for the C API's `t_buffer`.
-use crate::lua::{One, State};
+use crate::lua::{LuaType, One, State};
 use crate::net::buffer::{
     self, Fast, Io, IoErr, ObjBuf, Pattern, Stats, Storage, StreamBuf, Window, BUF_SIZE,
 };
@@ -72,7 +72,7 @@ crate::lua_fn! {
 
 crate::lua_fn! {
     pub fn dirty<F: Stream>(l) -> bool {
-        !check_any::<F>(l).parts().0.is_empty()
+        check_any::<F>(l).dirty()
     }
 }
 
@@ -101,23 +101,33 @@ pub trait Buffered {
 }
 
 /// Our stream objects: the area is a userdata attached to the object at 1,
-/// created on the first receive, and kept on the stack during the call.
+/// created on the first receive, and kept on the stack during the call. The
+/// record remembers its address, so finding it is two API calls; a
+/// different value attached (debug.setuservalue) is checked by size or
+/// replaced, never trusted.
 impl Buffered for StreamBuf {
     type Storage<'a> = ObjBuf<'a>;
     fn storage<'a>(&'a mut self, l: State<'a>) -> ObjBuf<'a> {
         l.get_slot(1);
-        // SAFETY: the object's area was created below (initialised) and is
-        // referenced by nothing else during the call.
-        let area = match unsafe { l.userdata_bytes(-1, BUF_SIZE) } {
-            Some(a) => a,
-            None => {
-                l.pop(1);
-                let a = l.new_userdata_slice(BUF_SIZE, 0u8);
-                l.push_value(-1);
-                l.set_slot(1);
-                // a replaced area (debug.setuservalue) lost its bytes
-                self.win = Window::default();
-                a
+        let p = l.to_userdata(-1) as *mut u8;
+        let area = if !p.is_null() && p == self.area {
+            // SAFETY: the userdata attached at creation (BUF_SIZE initialised
+            // bytes), alive on the stack, referenced by nothing else.
+            unsafe { std::slice::from_raw_parts_mut(p, BUF_SIZE) }
+        } else {
+            // SAFETY: as above, checked by size.
+            match unsafe { l.userdata_bytes(-1, BUF_SIZE) } {
+                Some(a) if !p.is_null() && p == self.area => a,
+                _ => {
+                    l.pop(1);
+                    let a = l.new_userdata_slice(BUF_SIZE, 0u8);
+                    l.push_value(-1);
+                    l.set_slot(1);
+                    // a replaced or missing area has no bytes for the window
+                    self.win = Window::default();
+                    self.area = a.as_mut_ptr();
+                    a
+                }
             }
         };
         ObjBuf { state: self, area }
@@ -140,18 +150,35 @@ pub fn receive_on<B: Buffered, I: Io>(
     tm: &mut Timeout,
     io: &mut I,
 ) -> c_int {
-    let prefix = l.opt_bytes(3).unwrap_or(b"");
-    l.pure(|| tm.mark_start());
-    l.set_top(3);
-    let pat = if !l.is_number(2) {
-        let p = l.opt_bytes(2).unwrap_or(b"*l");
+    // buffer.c reads the prefix first, then the pattern; the common calls
+    // (`receive()`, `receive("*l")`, `receive(n)`) take the short ways
+    let top = l.top();
+    let prefix = if top >= 3 {
+        l.opt_bytes(3).unwrap_or(b"")
+    } else {
+        b""
+    };
+    l.pure(|| I::begin(tm));
+    let count = match l.type_of(2) {
+        LuaType::None | LuaType::Nil => None,
+        LuaType::Number => Some(l.to_number_or_zero(2)),
+        LuaType::String => l.to_number(2),
+        _ => None,
+    };
+    let pat = if count.is_none() {
+        // no argument is "*l"; a non-string raises optstring's own error
+        let p = if top >= 2 {
+            l.opt_bytes(2).unwrap_or(b"*l")
+        } else {
+            b"*l"
+        };
         match p {
             [b'*', b'l', ..] => Some(Pattern::Line),
             [b'*', b'a', ..] => Some(Pattern::All),
             _ => l.arg_error(2, c"invalid receive pattern"),
         }
     } else {
-        let n = l.to_number_or_zero(2);
+        let n = count.unwrap_or(0.0);
         let wanted = c_size(n);
         if n.is_nan() || n < 0.0 {
             l.arg_error(2, c"invalid receive pattern");
@@ -213,7 +240,7 @@ pub fn send_on<I: Io>(l: State<'_>, stats: &mut Stats, tm: &mut Timeout, io: &mu
     let data = l.check_bytes(2);
     let start = c_long(l.opt_number(3, 1.0));
     let end = c_long(l.opt_number(4, -1.0));
-    l.pure(|| tm.mark_start());
+    l.pure(|| I::begin(tm));
     let (last, err) = l.pure(|| buffer::send(stats, io, tm, data, start, end));
     if err != DONE {
         let t = io.error(err);

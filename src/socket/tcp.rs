@@ -51,6 +51,9 @@ impl Family for Tcp {
     fn tm(&mut self) -> &mut Timeout {
         &mut self.tm
     }
+    fn dirty(&mut self) -> bool {
+        !self.buf.is_empty()
+    }
 }
 
 impl Stream for Tcp {
@@ -109,12 +112,7 @@ const METHODS: &[Method] = &[
 /// `tcp_open`: the three classes, their group, and the namespace functions
 /// (into the table on top).
 pub fn open(l: State) {
-    for name in [MASTER, CLIENT, SERVER] {
-        class::new_class(l, name, METHODS);
-    }
-    for name in [MASTER, CLIENT, SERVER] {
-        class::add_to_group(l, name, ANY);
-    }
+    class::new_family(l, &[MASTER, CLIENT, SERVER], &[ANY], METHODS);
     l.set_funcs(
         &[
             (c"tcp", global_tcp),
@@ -180,7 +178,7 @@ crate::lua_fn! {
     fn accept(l) -> Result<Pushed, ErrText> {
         let server = class::check::<Tcp>(l, SERVER);
         let client = l.pure(|| {
-            server.tm.mark_start();
+            server.tm.begin();
             ninet::try_accept(server.fd, &server.tm).map(|fd| Tcp { fd, ..Tcp::new(server.family) })
         })?;
         l.new_userdata(client);

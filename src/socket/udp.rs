@@ -111,13 +111,12 @@ const METHODS: &[Method] = &[
 /// `udp_open`: the two classes, their groups, and the namespace functions
 /// (into the table on top; `_DATAGRAMSIZE` follows in `socket::open`).
 pub fn open(l: State<'_>) {
-    for name in [CONNECTED, UNCONNECTED] {
-        class::new_class(l, name, METHODS);
-    }
-    for name in [CONNECTED, UNCONNECTED] {
-        class::add_to_group(l, name, ANY);
-        class::add_to_group(l, name, c"select{able}");
-    }
+    class::new_family(
+        l,
+        &[CONNECTED, UNCONNECTED],
+        &[ANY, c"select{able}"],
+        METHODS,
+    );
     l.set_funcs(
         &[
             (c"udp", global_udp),
@@ -198,7 +197,7 @@ crate::lua_fn! {
                 }
                 udp.family = family;
             }
-            udp.tm.mark_start();
+            udp.tm.begin();
             dgram::sent(nudp::sendto(udp.fd, data, &addr, &udp.tm))
         })
     }

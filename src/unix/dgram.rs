@@ -82,13 +82,12 @@ const METHODS: &[Method] = &[
 /// `unixdgram_open`: the classes, their groups and `dgram` (into the table
 /// on top).
 pub fn open(l: State<'_>) {
-    for name in [CONNECTED, UNCONNECTED] {
-        class::new_class(l, name, METHODS);
-    }
-    for name in [CONNECTED, UNCONNECTED] {
-        class::add_to_group(l, name, ANY);
-        class::add_to_group(l, name, c"select{able}");
-    }
+    class::new_family(
+        l,
+        &[CONNECTED, UNCONNECTED],
+        &[ANY, c"select{able}"],
+        METHODS,
+    );
     l.set_funcs(&[(c"dgram", create)], 0);
 }
 
@@ -129,7 +128,7 @@ crate::lua_fn! {
         let path = l.check_cstr(3);
         let r = l.pure(|| {
             let to = nunix::address(path)?;
-            d.tm.mark_start();
+            d.tm.begin();
             Some(nunix::send(d.fd, data, Some(&to), &d.tm))
         });
         match r {

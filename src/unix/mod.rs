@@ -14,6 +14,9 @@ use std::os::raw::c_int;
 mod dgram;
 mod stream;
 
+pub use dgram::UnixDgram;
+pub use stream::UnixStream;
+
 /// `socket_strerror` of a failure code.
 fn err_text(code: i32) -> ErrText {
     socket_strerror(code).unwrap_or(ErrText::new(b"unknown error"))

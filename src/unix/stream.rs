@@ -47,6 +47,9 @@ impl Family for UnixStream {
     fn tm(&mut self) -> &mut Timeout {
         &mut self.tm
     }
+    fn dirty(&mut self) -> bool {
+        !self.buf.is_empty()
+    }
 }
 
 impl Stream for UnixStream {
@@ -91,12 +94,7 @@ const METHODS: &[Method] = &[
 
 /// `unixstream_open`: the classes and `stream` (into the table on top).
 pub fn open(l: State<'_>) {
-    for name in [MASTER, CLIENT, SERVER] {
-        class::new_class(l, name, METHODS);
-    }
-    for name in [MASTER, CLIENT, SERVER] {
-        class::add_to_group(l, name, ANY);
-    }
+    class::new_family(l, &[MASTER, CLIENT, SERVER], &[ANY], METHODS);
     l.set_funcs(&[(c"stream", create)], 0);
 }
 
@@ -147,7 +145,7 @@ crate::lua_fn! {
         let server = class::check::<UnixStream>(l, SERVER);
         let client = l
             .pure(|| {
-                server.tm.mark_start();
+                server.tm.begin();
                 sock::accept(server.fd, &server.tm).map(UnixStream::new)
             })
             .map_err(err_text)?;

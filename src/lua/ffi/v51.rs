@@ -2,6 +2,7 @@
 use super::{lua_Number, lua_State};
 use std::os::raw::{c_char, c_int, c_void};
 
+pub const LUA_VERSION_NUM: c_int = 501;
 pub const LUA_REGISTRYINDEX: c_int = -10000;
 pub const LUA_GLOBALSINDEX: c_int = -10002;
 

@@ -2,6 +2,10 @@
 use super::{lua_Integer, lua_Number, lua_State, Cont};
 use std::os::raw::{c_char, c_int, c_void};
 
+#[cfg(feature = "lua53")]
+pub const LUA_VERSION_NUM: c_int = 503;
+#[cfg(feature = "lua54")]
+pub const LUA_VERSION_NUM: c_int = 504;
 /// `-LUAI_MAXSTACK - 1000` with the stock `LUAI_MAXSTACK` of 1000000.
 pub const LUA_REGISTRYINDEX: c_int = -1_000_000 - 1000;
 
