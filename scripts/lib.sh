@@ -15,7 +15,8 @@
 #   pass_ TEXT        counts a pass, prints "PASS TEXT"
 #   fail_ KEY TEXT    counts a failure, prints "FAIL TEXT", lists KEY at the end
 #   result NAME OK F..  pass_ or fail_ for "$v NAME" (OK = 1 passes); on
-#                     failure prints the last lines of each file F
+#                     failure prints the last $RESULT_TAIL (20) lines of each
+#                     file F that exists
 #   summary           "failed: KEY.." if any, then "N passed, M failed" (a run
 #                     that checked nothing counts as one failure); its status
 #                     is the script's: 0 iff nothing failed
@@ -65,7 +66,9 @@ result() {
     pass_ "$v $name"
   else
     fail_ "$v:$name" "$v $name"
-    for f in "$@"; do echo "--- $(basename "$f"):"; tail -n 20 "$f"; done
+    for f in "$@"; do
+      [ -f "$f" ] && { echo "--- $(basename "$f"):"; tail -n "${RESULT_TAIL:-20}" "$f"; }
+    done
   fi
 }
 
