@@ -11,6 +11,8 @@
 #   make test                 everything, all five versions
 #   make lint                 cargo fmt --check, clippy -D warnings on every ABI
 #   make demo                 run examples/ against the built module
+#   make bench [LUA=5.4]      the benchmark suite against the C core (<= 20 min)
+#   make bench-quick [LUA=]   the same, smaller and fewer repetitions (<= 3 min)
 #   make header               regenerate include/*.h (cbindgen)
 #   make clean
 LUA ?= 5.4
@@ -73,7 +75,7 @@ TARGET_DIR := target/$(VARIANT)
 SO := $(TARGET_DIR)/release/libluasocket.so
 MODULES := socket/core.so mime/core.so socket/unix.so socket/serial.so
 
-.PHONY: all build all-lua install install-modules install-c test lint demo header clean deps lua-tests cargo-test c-host conformance rock rock-install check-cargo FORCE
+.PHONY: all build all-lua install install-modules install-c test lint demo header clean deps lua-tests cargo-test c-host conformance rock rock-install check-cargo bench bench-quick FORCE
 
 all: build
 
@@ -181,6 +183,14 @@ lint:
 
 demo: deps build
 	@sh examples/run.sh $(LUA)
+
+# Benchmarks are not tests: they print ratios and write bench/results/
+# (see bench/README.md); nothing asserts a timing.
+bench: deps
+	@sh bench/run.sh full $(LUA)
+
+bench-quick: deps
+	@sh bench/run.sh quick $(LUA)
 
 clean:
 	rm -rf build target

@@ -1,26 +1,56 @@
 #!/bin/sh
-# Measures luasocket-rs against the reference C core in one run, scenario by
-# scenario, alternating the two cores REPEAT times and keeping each one's best
-# time. Prints "scenario  C-seconds  rs-seconds  speedup(C/rs)".
-# Usage: sh bench/run.sh [LUA=5.4] [REPEAT=3] [scenario...]
+# The benchmark suite: `make bench` (full, <= 20 min), `make bench-quick`
+# (<= 3 min), and the smoke run of `make test` (tiny sizes, checks only).
+#
+#   sh bench/run.sh full|quick|smoke [LUA]      (LUA: 5.4 default, 5.1, luajit, 5.2, 5.3)
+# Environment: BENCH_CPU (CPU list for taskset, default: the last CPU;
+# "none" = no pinning), BENCH_REPS (repetitions), BENCH_ONLY (workload ids),
+# BENCH_OUT (results directory, default bench/results), BENCH_CHART=0 (no PNG),
+# BENCH_TIMEOUT (seconds for the whole run, default 3600).
+# Builds bench/peer.c and bench/clock.c with cc -O2 into build/bench/ (never
+# installed) and ours with `make LUA=...`; installs gnuplot-nox from Debian
+# for the chart when it is missing (full and quick runs only).
+set -e
 cd "$(dirname "$0")/.."
-v=${LUA:-5.4}; repeat=${REPEAT:-3}
-case $v in luajit) interp=luajit; abi=5.1 ;; *) interp=lua$v; abi=$v ;; esac
+mode=${1:-quick}; lua=${2:-${LUA:-5.4}}
+case $mode in full|quick|smoke) ;; *) echo "usage: sh bench/run.sh full|quick|smoke [LUA]" >&2; exit 2 ;; esac
+case $lua in luajit) interp=luajit ;; 5.[1-4]) interp=lua$lua ;; *) echo "LUA must be 5.1-5.4 or luajit" >&2; exit 2 ;; esac
+command -v "$interp" >/dev/null && command -v lua5.4 >/dev/null || sh scripts/deps.sh
 MULTIARCH=$(dpkg-architecture -qDEB_HOST_MULTIARCH 2>/dev/null || echo x86_64-linux-gnu)
-ref="/usr/lib/$MULTIARCH/lua/$abi/?.so"
-ours="$(pwd)/build/$v/?.so;$ref"
-export LUA_PATH="/usr/share/lua/$abi/?.lua;/usr/share/lua/$abi/?/init.lua"
-export PEER_CPATH="$ref"
-scenarios=${*:-"receive_all receive_count receive_lines send_big echo"}
-[ -f build/$v/socket/core.so ] || { echo "build first: make LUA=$v"; exit 1; }
-printf "%-16s %10s %10s %8s   (Lua %s, best of %s)\n" scenario C rs speedup "$v" "$repeat"
-for s in $scenarios; do
-  bc=""; br=""
-  for _ in $(seq "$repeat"); do
-    tc=$(LUA_CPATH="$ref" $interp bench/tcp.lua "$s" | awk '{print $2}')
-    tr=$(LUA_CPATH="$ours" $interp bench/tcp.lua "$s" | awk '{print $2}')
-    bc=$(echo "$bc $tc" | awk '{m=$1; for(i=2;i<=NF;i++) if($i<m) m=$i; print m}')
-    br=$(echo "$br $tr" | awk '{m=$1; for(i=2;i<=NF;i++) if($i<m) m=$i; print m}')
-  done
-  printf "%-16s %10s %10s %7.2fx\n" "$s" "$bc" "$br" "$(echo "$bc $br" | awk '{print ($2>0)?$1/$2:0}')"
-done
+export MULTIARCH
+abi=$lua; [ "$lua" = luajit ] && abi=5.1
+[ -f "/usr/lib/$MULTIARCH/lua/$abi/socket/core.so" ] || sh scripts/deps.sh
+
+make --no-print-directory LUA="$lua" build >/dev/null
+mkdir -p build/bench
+cc -O2 -Wall -o build/bench/peer bench/peer.c
+cc -O2 -Wall -shared -fPIC -o build/bench/benchclock.so bench/clock.c
+
+if [ -z "${BENCH_CPU:-}" ]; then BENCH_CPU=$(($(nproc) - 1)); fi
+export BENCH_CPU BENCH_ROOT="$(pwd)"
+# select over 10 000 sockets needs the descriptors (each process, its own peer)
+ulimit -n "$(ulimit -Hn)" 2>/dev/null || true
+export BENCH_MACHINE="$(sed -n 's/^model name[[:space:]]*: //p' /proc/cpuinfo | head -n1), $(nproc) CPUs, $(uname -r)"
+
+[ -t 2 ] && export BENCH_PROGRESS=1
+status=0
+out=$(mktemp); trap 'rm -f "$out" "$out.rc"' EXIT
+# (the driver's exit status survives the pipe through a file)
+{ timeout -k 10 "${BENCH_TIMEOUT:-3600}" lua5.4 bench/bench.lua "$mode" "$lua"; echo $? >"$out.rc"; } | tee "$out"
+status=$(cat "$out.rc"); rm -f "$out.rc"
+[ "$mode" = smoke ] && exit $status
+
+chart=$(sed -n 's/^CHART //p' "$out")
+if [ -n "$chart" ] && [ "${BENCH_CHART:-1}" != 0 ]; then
+  if ! command -v gnuplot >/dev/null; then
+    echo "installing gnuplot-nox for the chart"
+    { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends gnuplot-nox; } >/dev/null 2>&1 ||
+      echo "could not install gnuplot-nox: no chart" >&2
+  fi
+  if command -v gnuplot >/dev/null; then
+    set -- $chart
+    title="luasocket-rs / C core, Lua $lua ($mode), $(date +%Y-%m-%d), $BENCH_MACHINE"
+    gnuplot -e "dat='$1.dat'; png='$1.png'; nlo=$2; nhi=$3; ttl='$title'" bench/chart.gp && echo "wrote $1.png"
+  fi
+fi
+exit $status

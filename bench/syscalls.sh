@@ -1,17 +1,12 @@
 #!/bin/sh
-# Counts the I/O and wait system calls of the measured process (not its peer)
-# per TCP scenario, C core vs ours, with strace -c. Usage: sh bench/syscalls.sh [LUA]
+# System calls per operation of each bench workload, C core vs ours, measured
+# with strace -c on the measured process only (the peer is not traced).
+#   sh bench/syscalls.sh [LUA] [workload ids...]     (LUA default 5.4)
 cd "$(dirname "$0")/.."
-v=${1:-5.4}
-case $v in luajit) interp=luajit; abi=5.1 ;; *) interp=lua$v; abi=$v ;; esac
-MULTIARCH=$(dpkg-architecture -qDEB_HOST_MULTIARCH 2>/dev/null || echo x86_64-linux-gnu)
-ref="/usr/lib/$MULTIARCH/lua/$abi/?.so"
-export LUA_PATH="/usr/share/lua/$abi/?.lua" PEER_CPATH="$ref"
-command -v strace >/dev/null || { echo "needs strace (apt-get install strace)"; exit 1; }
-count() { LUA_CPATH="$1" strace -c -e trace=read,recvfrom,recvmsg,write,sendto,sendmsg,poll,ppoll,select,pselect6 \
-  $interp bench/tcp.lua "$2" 2>&1 >/dev/null | awk '$NF=="total"{print $4}'; }
-printf "%-16s %10s %10s %8s   (Lua %s: read/recv/write/send/poll/select calls)\n" scenario C rs ratio "$v"
-for s in receive_all receive_count receive_lines send_big echo; do
-  c=$(count "$ref" $s); r=$(count "$(pwd)/build/$v/?.so;$ref" $s)
-  printf "%-16s %10s %10s %7.1fx\n" "$s" "$c" "$r" "$(echo "$c $r" | awk '{print ($2>0)?$1/$2:0}')"
-done
+lua=${1:-5.4}; [ $# -gt 0 ] && shift
+command -v strace >/dev/null || { apt-get install -y -qq strace >/dev/null 2>&1 || { echo "needs strace" >&2; exit 1; }; }
+make --no-print-directory LUA="$lua" build >/dev/null || exit 1
+mkdir -p build/bench
+cc -O2 -Wall -o build/bench/peer bench/peer.c && cc -O2 -Wall -shared -fPIC -o build/bench/benchclock.so bench/clock.c || exit 1
+ulimit -n "$(ulimit -Hn)" 2>/dev/null
+BENCH_ROOT="$(pwd)" BENCH_CPU=none BENCH_ONLY="$*" exec lua5.4 bench/bench.lua syscalls "$lua"

@@ -7,7 +7,8 @@
 #   2. every lua-tests/*.lua on every version (differential vs the C core),
 #   3. upstream's own test programs (testsrvr/testclnt against the DEBUG
 #      builds, the udp scripts, mimetest/ltn12test),
-#   4. the C API lua-sec links against (a C user on Debian's library and
+#   4. the bench smoke run (bench/run.sh smoke: checks only, no timings),
+#   5. the C API lua-sec links against (a C user on Debian's library and
 #      ours, outputs compared), make install, the luarocks round trip beside
 #      upstream's rock, the C hosts (examples/c-host: shared, static,
 #      8 threads, under valgrind).
@@ -104,6 +105,15 @@ if make --no-print-directory install LUA=5.3 PREFIX=/usr DESTDIR="$stage" >/dev/
 else f=$((f+1)); echo "FAIL make install paths"; find "$stage" -type f; fi
 rm -rf "$stage"
 echo "$p passed, $f failed"; total_pass=$((total_pass+p)); total_fail=$((total_fail+f))
+
+section "bench smoke (every bench workload on both cores, tiny sizes: content checks, no timings)"
+: >"$log.b"
+for v in $VERSIONS; do sh bench/run.sh smoke $v >>"$log.b" 2>&1; done
+grep -E '^(FAIL|SKIP)' "$log.b"; grep -vE '^(PASS|FAIL|SKIP|bench smoke|[0-9]+ passed)' "$log.b" | head -n 20
+p=$(grep -c '^PASS' "$log.b"); f=$(grep -c '^FAIL' "$log.b")
+# a version whose run died before its result line counts as a failure
+[ "$(grep -cE '^[0-9]+ passed, [0-9]+ failed' "$log.b")" = "$(echo $VERSIONS | wc -w)" ] || f=$((f+1))
+echo "$p passed, $f failed" | tee "$log"; rm -f "$log.b"; tally bench-smoke
 
 section "C API that Debian's lua-sec imports (same C user on Debian's library and ours)"
 run_section all capi sh scripts/capi-test.sh $VERSIONS

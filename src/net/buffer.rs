@@ -117,8 +117,11 @@ impl Window {
 pub trait Storage {
     fn stats(&mut self) -> &mut Stats;
     fn window(&mut self) -> &mut Window;
-    /// The `BUF_SIZE`-byte area.
+    /// The area (`BUF_SIZE` bytes, or more for a stream object that
+    /// read ahead, see [`StreamBuf`]).
     fn area(&mut self) -> &mut [u8];
+    /// A refill filled the whole area: more is waiting (a hint).
+    fn filled(&mut self) {}
     /// Bytes `[off, off+len)` of the area (empty if never allocated), for
     /// pushing an [`Out::Area`] result.
     fn area_slice(&self, off: usize, len: usize) -> &[u8];
@@ -136,7 +139,18 @@ pub struct StreamBuf {
     /// The address of the attached area userdata (NULL before the first
     /// receive); only compared, never dereferenced without the userdata.
     pub area: *mut u8,
+    /// Its size: `BUF_SIZE` at first, [`READ_AHEAD`] once a refill filled it.
+    pub area_len: usize,
+    /// A refill filled the area: the next receive reads ahead.
+    pub grow: bool,
 }
+
+/// The area of a stream object that receives in bulk: a refill that fills
+/// `BUF_SIZE` bytes shows more is waiting, and from then on the object reads
+/// ahead this much per system call (the C core reads 8 KiB at a time). The
+/// bytes are buffered either way; only `dirty()` can tell, a little earlier.
+/// Objects that receive little keep the C core's 8 KiB.
+pub const READ_AHEAD: usize = 64 * 1024;
 
 impl StreamBuf {
     pub fn new() -> StreamBuf {
@@ -144,6 +158,8 @@ impl StreamBuf {
             stats: Stats::new(),
             win: Window::default(),
             area: std::ptr::null_mut(),
+            area_len: 0,
+            grow: false,
         }
     }
     /// `buffer_isempty`
@@ -192,6 +208,9 @@ impl Storage for ObjBuf<'_> {
     fn area_slice(&self, off: usize, len: usize) -> &[u8] {
         self.area.get(off..off.saturating_add(len)).unwrap_or(&[])
     }
+    fn filled(&mut self) {
+        self.state.grow = true;
+    }
 }
 
 /// A receive pattern.
@@ -224,6 +243,9 @@ fn get<S: Storage, I: Io>(s: &mut S, io: &mut I, tm: &mut Timeout) -> (i32, usiz
         let step = area.len().min(I::STEP);
         let (got, e) = io.recv(&mut area[..step], tm);
         err = e;
+        if got >= step {
+            s.filled();
+        }
         *s.window() = Window {
             first: 0,
             last: got.min(step),
@@ -295,7 +317,7 @@ pub fn receive_fast<S: Storage, I: Io>(
     let wanted = match pat {
         Pattern::All => return Fast::Sink,
         // bulk reads bypass the buffer (see recv_raw)
-        Pattern::Count(n) if n >= BUF_SIZE as u64 && s.window().is_empty() => return Fast::Sink,
+        Pattern::Count(n) if n > s.area().len() as u64 && s.window().is_empty() => return Fast::Sink,
         Pattern::Count(n) => Some(n),
         Pattern::Line => None,
     };

@@ -4,7 +4,7 @@
 //! family (`receive::<Tcp>`) and for the C API's `t_buffer`.
 use crate::lua::{LuaType, One, State};
 use crate::net::buffer::{
-    self, Fast, Io, IoErr, ObjBuf, Pattern, Stats, Storage, StreamBuf, Window, BUF_SIZE,
+    self, Fast, Io, IoErr, ObjBuf, Pattern, Stats, Storage, StreamBuf, Window, BUF_SIZE, READ_AHEAD,
 };
 use crate::net::cast::{c_long, c_size};
 use crate::net::cbuffer::CBuffer;
@@ -110,27 +110,36 @@ impl Buffered for StreamBuf {
     fn storage<'a>(&'a mut self, l: State<'a>) -> ObjBuf<'a> {
         l.get_slot(1);
         let p = l.to_userdata(-1) as *mut u8;
-        let area = if !p.is_null() && p == self.area {
-            // SAFETY: the userdata attached at creation (BUF_SIZE initialised
-            // bytes), alive on the stack, referenced by nothing else.
-            unsafe { std::slice::from_raw_parts_mut(p, BUF_SIZE) }
+        let known = !p.is_null() && p == self.area;
+        if known && !(self.grow && self.area_len < READ_AHEAD) {
+            // SAFETY: the userdata attached when the record learnt its
+            // address (area_len initialised bytes), alive on the stack,
+            // referenced by nothing else.
+            let area = unsafe { std::slice::from_raw_parts_mut(p, self.area_len) };
+            return ObjBuf { state: self, area };
+        }
+        // the first receive, a read-ahead upgrade, or a value attached by
+        // someone else (debug.setuservalue): a new area
+        let len = if known { READ_AHEAD } else { BUF_SIZE };
+        let a = l.new_userdata_slice(len, 0u8);
+        if known {
+            // keep the unread bytes
+            let w = self.win;
+            // SAFETY: the old area (area_len bytes) is still on the stack,
+            // below the new one; the window lies inside it.
+            let old = unsafe { std::slice::from_raw_parts(p, self.area_len) };
+            let pending = old.get(w.first..w.last).unwrap_or(&[]);
+            a[..pending.len()].copy_from_slice(pending);
+            self.win = Window { first: 0, last: pending.len() };
         } else {
-            // SAFETY: as above, checked by size.
-            match unsafe { l.userdata_bytes(-1, BUF_SIZE) } {
-                Some(a) if !p.is_null() && p == self.area => a,
-                _ => {
-                    l.pop(1);
-                    let a = l.new_userdata_slice(BUF_SIZE, 0u8);
-                    l.push_value(-1);
-                    l.set_slot(1);
-                    // a replaced or missing area has no bytes for the window
-                    self.win = Window::default();
-                    self.area = a.as_mut_ptr();
-                    a
-                }
-            }
-        };
-        ObjBuf { state: self, area }
+            self.win = Window::default();
+        }
+        l.push_value(-1);
+        l.set_slot(1);
+        self.area = a.as_mut_ptr();
+        self.area_len = len;
+        self.grow = false;
+        ObjBuf { state: self, area: a }
     }
 }
 
