@@ -14,6 +14,9 @@
 #   make bench [LUA=5.4]      the benchmark suite against the C core (<= 20 min)
 #   make bench-quick [LUA=]   the same, smaller and fewer repetitions (<= 3 min)
 #   make header               regenerate include/*.h (cbindgen)
+#   make install-debian LUA=5.X [DESTDIR=]   Debian's lua-socket C file set
+#   make install-debian-all [DESTDIR=]       ... for 5.1 5.2 5.3 5.4
+#   make deb                  build/deb/lua-socket-rs_<version>_<arch>.deb
 #   make clean
 LUA ?= 5.4
 DEBUG ?=
@@ -191,6 +194,21 @@ bench: deps
 
 bench-quick: deps
 	@sh bench/run.sh quick $(LUA)
+
+# Debian's file set (liblua5.X-socket.so.2 & co., one SONAME per module) and
+# a .deb that diverts lua-socket's C libraries: scripts/debian/, README
+# "Replacing Debian's C core". LuaJIT uses the 5.1 files.
+DEBIAN_VERSIONS := 5.1 5.2 5.3 5.4
+.PHONY: install-debian install-debian-all deb
+
+install-debian: build
+	@sh scripts/debian/install.sh $(LUA) $(TARGET_DIR) "$(DESTDIR)"
+
+install-debian-all:
+	@for v in $(DEBIAN_VERSIONS); do $(MAKE) --no-print-directory LUA=$$v install-debian || exit 1; done
+
+deb:
+	@sh scripts/debian/mkdeb.sh
 
 clean:
 	rm -rf build target

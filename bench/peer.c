@@ -342,8 +342,9 @@ static int raw(int argc, char **argv) {
   char check[128] = "ok";
   if (!strcmp(w, "recvall")) {
     /* what any binding must do to return one fresh string of unknown size:
-     * read into a buffer that grows by doubling, then copy the bytes once
-     * into a new allocation (both touched, as a Lua string is) */
+     * read (256 KiB at a time) into a buffer that grows by doubling, then
+     * copy the bytes once into a new allocation (both touched, as a Lua
+     * string is) */
     uint64_t n = strtoull(argv[1], 0, 10), off = 0, cap = MIB;
     char *sa[] = {argv[1]};
     int fd = connect_to(AF_INET, fork_server(AF_INET, SOCK_STREAM, run_source, sa));
@@ -354,7 +355,7 @@ static int raw(int argc, char **argv) {
         b = realloc(b, cap *= 2);
         if (!b) die("realloc");
       }
-      ssize_t r = read(fd, b + off, cap - off);
+      ssize_t r = read(fd, b + off, BIG);
       if (r < 0 && errno == EINTR) continue;
       if (r < 0) die("read");
       if (r == 0) break;

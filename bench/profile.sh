@@ -7,7 +7,7 @@ cd "$(dirname "$0")/.."
 lua=${1:-5.4}; [ $# -gt 0 ] && shift
 command -v valgrind >/dev/null || { apt-get install -y -qq valgrind >/dev/null 2>&1 || { echo "needs valgrind" >&2; exit 1; }; }
 make --no-print-directory LUA="$lua" build >/dev/null || exit 1
-mkdir -p build/bench
-cc -O2 -Wall -o build/bench/peer bench/peer.c && cc -O2 -Wall -shared -fPIC -o build/bench/benchclock.so bench/clock.c || exit 1
+. bench/helpers.sh
+build_helpers || exit 1
 ulimit -n "$(ulimit -Hn)" 2>/dev/null
 BENCH_ROOT="$(pwd)" BENCH_CPU=${BENCH_CPU:-0} BENCH_ONLY="$*" exec lua5.4 bench/bench.lua profile "$lua"

@@ -23,5 +23,10 @@ exit 0" ] && cmp -s "$out/c.out" "$out/rs.out"; then
   else
     fail_ "$v:capi" "$v capi"; diff -u "$out/c.out" "$out/rs.out" | head -40
   fi
+  if [ "$(timeout 20 "$out/probe-$v" "$PWD/$ours" tests/capi/stall.lua 2>&1)" = done ]; then
+    echo "PASS $v capi: a stalled transport reads as closed (the C core spins)"; pass=$((pass+1))
+  else
+    echo "FAIL $v capi: stalled transport"; timeout 20 "$out/probe-$v" "$PWD/$ours" tests/capi/stall.lua 2>&1 | tail -3; fail=$((fail+1))
+  fi
 done
 summary

@@ -8,8 +8,10 @@ cd "$(dirname "$0")/.."
 
 # lua-sec, lua-copas, openssl and python3 (+ pyftpdlib from PyPI) serve the
 # real-user tests (LuaSec, copas, http/smtp/ftp against local servers);
-# luarocks the rock round trip; valgrind, pkg-config and g++ the C hosts.
-PKGS="lua5.1 lua5.2 lua5.3 lua5.4 luajit liblua5.1-0-dev liblua5.2-dev liblua5.3-dev liblua5.4-dev libluajit-5.1-dev lua-socket lua-sec lua-copas openssl gcc make iproute2 util-linux dpkg-dev coreutils luarocks valgrind pkg-config g++"
+# luarocks the rock round trip; valgrind, pkg-config and g++ the C hosts;
+# binutils (ld -r, objcopy, readelf) and dpkg-dev the Debian file set and
+# the .deb (make install-debian, make deb, scripts/test-distro.sh).
+PKGS="lua5.1 lua5.2 lua5.3 lua5.4 luajit liblua5.1-0-dev liblua5.2-dev liblua5.3-dev liblua5.4-dev libluajit-5.1-dev lua-socket lua-sec lua-copas openssl gcc make iproute2 util-linux dpkg-dev coreutils luarocks valgrind pkg-config g++ binutils"
 missing=""
 for p in $PKGS; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "ok installed" || missing="$missing $p"

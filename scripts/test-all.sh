@@ -12,6 +12,9 @@
 #      ours, outputs compared), make install, the luarocks round trip beside
 #      upstream's rock, the C hosts (examples/c-host: shared, static,
 #      8 threads, under valgrind).
+#   6. every lua-test under LuaJIT on the 5.1 build, and the distro path
+#      (scripts/test-distro.sh: Debian's file set, lua-sec on our C API,
+#      the .deb; in private mount namespaces).
 # Each section reports "N passed, M failed"; the last line sums them up. A
 # section that prints no such line, checks nothing, or exits non-zero with
 # no failure counted adds a failure.
@@ -127,6 +130,16 @@ section "C hosts (make install, examples/c-host shared/static/8 threads, valgrin
 t0=$(date +%s)
 run_section all c-host sh scripts/c-host-test.sh $VERSIONS
 echo "(C-host section: $(( $(date +%s) - t0 )) s)"
+
+section "lua-tests under LuaJIT on the 5.1 build (Debian serves LuaJIT from the 5.1 files)"
+t0=$(date +%s)
+run_section quiet luajit-on-5.1 sh lua-tests/run.sh luajit-on-5.1
+echo "(LuaJIT-on-5.1 section: $(( $(date +%s) - t0 )) s)"
+
+section "Debian's file set, lua-sec on our C API, the .deb (private mount namespaces)"
+t0=$(date +%s)
+run_section quiet distro sh scripts/test-distro.sh
+echo "(distro section: $(( $(date +%s) - t0 )) s)"
 
 echo
 echo "$total_pass passed, $total_fail failed"

@@ -18,7 +18,7 @@ use crate::lua::ffi::lua_State;
 use crate::lua::State;
 use crate::net::buffer::{Stats, Window};
 use crate::net::cbuffer::{CBuffer, CIo, CallbackIo, ErrorFn, RecvFn, SendFn};
-use crate::net::errors::socket_strerror_c;
+use crate::net::errors::{self, socket_strerror_c};
 use crate::net::sock;
 use crate::net::timeout::Timeout;
 use crate::socket::{class, stream};
@@ -191,7 +191,7 @@ pub extern "C" fn socket_strerror(err: c_int) -> *const c_char {
 pub unsafe extern "C" fn socket_waitfd(ps: *mut c_int, sw: c_int, tm: *mut Timeout) -> c_int {
     // SAFETY: readable per the contract.
     let (fd, tm) = unsafe { (*ps, &*tm) };
-    sock::wait(fd, sw as i16, tm)
+    errors::to_int(sock::wait(fd, sw as i16, tm))
 }
 
 /// `timeout_init(tm, block, total)` (the start time is left as it is).

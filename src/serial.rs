@@ -4,7 +4,6 @@
 //! its own, as serial.c is in the C core (it is no socket).
 use crate::lua::{Pushed, State};
 use crate::net::buffer::StreamBuf;
-use crate::net::errors::{socket_strerror, ErrText};
 use crate::net::sock::{Fd, INVALID};
 use crate::net::timeout::Timeout;
 use crate::net::unix::{self as nunix, DevIo};
@@ -90,10 +89,9 @@ crate::lua_fn! {
                 Pushed(1)
             }
             Err(e) => {
-                let text = socket_strerror(e).unwrap_or(ErrText::new(b"unknown error"));
                 l.push_nil();
-                l.push_bytes(&text);
-                l.push_number(e as f64);
+                l.push_bytes(&e.text());
+                l.push_number(e.to_int() as f64);
                 Pushed(3)
             }
         }

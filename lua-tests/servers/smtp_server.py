@@ -68,5 +68,9 @@ class Server(socketserver.ThreadingTCPServer):
 
 srv = Server(("127.0.0.1", 0), Handler)
 print(srv.server_address[1], flush=True)
-threading.Timer(30, srv.shutdown).start()
+# A daemon timer: once the test has shut the server down, the interpreter
+# must not wait for it (the test's pclose would sit out all 30 seconds).
+watchdog = threading.Timer(30, srv.shutdown)
+watchdog.daemon = True
+watchdog.start()
 srv.serve_forever()

@@ -69,6 +69,10 @@ def stop():
 
 
 threading.Thread(target=echo_loop, daemon=True).start()
-threading.Timer(30, stop).start()
+# A daemon timer: once the test has shut the server down, the interpreter
+# must not wait for it (the test's pclose would sit out all 30 seconds).
+watchdog = threading.Timer(30, stop)
+watchdog.daemon = True
+watchdog.start()
 print(httpd.server_port, echo.getsockname()[1], flush=True)
 httpd.serve_forever()

@@ -161,6 +161,28 @@ impl Sink for HostBuf<'_> {
     fn commit(&mut self, n: usize) {
         self.b.len = (self.b.len + n).min(self.b.init);
     }
+    fn room_uninit(&mut self, n: usize) -> Result<&mut [std::mem::MaybeUninit<u8>], Oom> {
+        let need = self.b.len.checked_add(n).ok_or(Oom)?;
+        if need > self.b.cap {
+            self.grow(need)?;
+        }
+        if self.b.ptr.is_null() {
+            return Ok(&mut []);
+        }
+        // SAFETY: [len, cap) lies inside the block; MaybeUninit needs no
+        // initialisation.
+        Ok(unsafe {
+            std::slice::from_raw_parts_mut(
+                self.b.ptr.add(self.b.len) as *mut std::mem::MaybeUninit<u8>,
+                self.b.cap - self.b.len,
+            )
+        })
+    }
+    unsafe fn commit_written(&mut self, n: usize) {
+        let b = &mut *self.b;
+        b.len = (b.len + n).min(b.cap);
+        b.init = b.init.max(b.len);
+    }
     fn truncate(&mut self, n: usize) {
         self.b.len = self.b.len.min(n);
     }

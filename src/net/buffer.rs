@@ -13,16 +13,21 @@
 //! (`*a`, large counts) go straight into the sink in large chunks, while
 //! smaller reads go through the 8 KiB area so that excess bytes stay
 //! buffered (and `dirty()`) as in the C core.
-use super::errors::{ErrText, CLOSED, DONE};
+use super::errors::{Code, ErrText, Result};
 use super::sink::{Oom, Sink};
+use super::sock;
 use super::timeout::Timeout;
+use std::mem::MaybeUninit;
 
 /// `BUF_SIZE`: the read buffer and the C core's read step.
 pub const BUF_SIZE: usize = 8192;
 
+/// What one transport call did: the bytes it moved and how it ended (a
+/// foreign transport may report bytes moved before a failure).
+pub type Moved = (usize, Result<()>);
+
 /// A byte transport with the C core's `p_io` semantics: one call moves at
-/// least one byte or fails; `code` is `DONE`, `TIMEOUT`, `CLOSED` or errno.
-/// The timeout is the object's own record (the C core hands `buf->tm` to its
+/// least one byte or fails. The timeout is the object's own record (the C core hands `buf->tm` to its
 /// transport), so a foreign transport sees and may update the real one.
 pub trait Io {
     /// The most bytes one `recv`/`send` call is asked to move. Our own
@@ -30,15 +35,26 @@ pub trait Io {
     /// gets the C core's 8 KiB steps, so that what it reports after a failure
     /// (bytes moved before it) matches the C core's.
     const STEP: usize = usize::MAX;
-    fn recv(&mut self, buf: &mut [u8], tm: &mut Timeout) -> (usize, i32);
-    fn send(&mut self, data: &[u8], tm: &mut Timeout) -> (usize, i32);
+    fn recv(&mut self, buf: &mut [u8], tm: &mut Timeout) -> Moved;
+    /// [`Io::recv`] into memory that need not be initialised (a bulk read
+    /// straight into a result); the bytes reported moved are then. By
+    /// default the memory is zeroed first.
+    fn recv_uninit(&mut self, buf: &mut [MaybeUninit<u8>], tm: &mut Timeout) -> Moved {
+        for b in buf.iter_mut() {
+            b.write(0);
+        }
+        // SAFETY: every byte was just initialised.
+        let buf = unsafe { &mut *(buf as *mut [MaybeUninit<u8>] as *mut [u8]) };
+        self.recv(buf, tm)
+    }
+    fn send(&mut self, data: &[u8], tm: &mut Timeout) -> Moved;
     /// Starts an operation on `tm` (see [`Timeout::begin`]).
     fn begin(tm: &mut Timeout) {
         tm.begin()
     }
-    /// The text of a failure code (`socket_ioerror` for sockets).
-    fn error(&self, code: i32) -> IoErr {
-        IoErr::Text(super::errors::socket_strerror(code).unwrap_or(ErrText::new(b"unknown error")))
+    /// The text of a failure (`socket_ioerror` for sockets).
+    fn error(&self, code: Code) -> IoErr {
+        IoErr::Text(code.text())
     }
 }
 
@@ -65,15 +81,31 @@ impl IoErr {
     }
 }
 
+/// The [`Moved`] of a send that moves bytes or fails, never both.
+pub fn sent(r: Result<usize>) -> Moved {
+    match r {
+        Ok(n) => (n, Ok(())),
+        Err(e) => (0, Err(e)),
+    }
+}
+
+/// The [`Moved`] of a stream read: its end reads as `Closed`.
+pub fn received(r: Result<usize>) -> Moved {
+    sent(r.and_then(|n| if n == 0 { Err(Code::Closed) } else { Ok(n) }))
+}
+
 /// A socket descriptor as a transport (`socket_send`/`socket_recv`).
-pub struct FdIo(pub super::sock::Fd);
+pub struct FdIo(pub sock::Fd);
 
 impl Io for FdIo {
-    fn recv(&mut self, buf: &mut [u8], tm: &mut Timeout) -> (usize, i32) {
-        super::sock::recv(self.0, buf, tm)
+    fn recv(&mut self, buf: &mut [u8], tm: &mut Timeout) -> Moved {
+        received(sock::recv(self.0, buf, 0, tm))
     }
-    fn send(&mut self, data: &[u8], tm: &mut Timeout) -> (usize, i32) {
-        super::sock::send(self.0, data, tm)
+    fn recv_uninit(&mut self, buf: &mut [MaybeUninit<u8>], tm: &mut Timeout) -> Moved {
+        received(sock::recv_uninit(self.0, buf, 0, tm))
+    }
+    fn send(&mut self, data: &[u8], tm: &mut Timeout) -> Moved {
+        sent(sock::send(self.0, data, None, sock::NOSIGNAL, tm))
     }
 }
 
@@ -213,6 +245,10 @@ impl Storage for ObjBuf<'_> {
     }
 }
 
+/// How a receive ended (on a failure its result is the partial one), unless
+/// the result could not grow.
+pub type Received = std::result::Result<Result<()>, Oom>;
+
 /// A receive pattern.
 #[derive(Clone, Copy, Debug, PartialEq)]
 pub enum Pattern {
@@ -228,16 +264,16 @@ pub enum Pattern {
 #[derive(Debug, PartialEq)]
 pub enum Fast {
     /// The answer is bytes `[off, off+len)` of the area (already consumed),
-    /// with this code.
-    Area(usize, usize, i32),
+    /// and how the read ended.
+    Area(usize, usize, Result<()>),
     /// The answer needs a result buffer: continue with [`receive`].
     Sink,
 }
 
-/// `buffer_get`: refills an empty buffer with one read. Returns the code and
-/// the available range.
-fn get<S: Storage, I: Io>(s: &mut S, io: &mut I, tm: &mut Timeout) -> (i32, usize, usize) {
-    let mut err = DONE;
+/// `buffer_get`: refills an empty buffer with one read. Returns how that
+/// ended and the available range.
+fn get<S: Storage, I: Io>(s: &mut S, io: &mut I, tm: &mut Timeout) -> (Result<()>, usize, usize) {
+    let mut err = Ok(());
     if s.window().is_empty() {
         let area = s.area();
         let step = area.len().min(I::STEP);
@@ -266,7 +302,7 @@ fn skip<S: Storage>(s: &mut S, n: usize) {
 }
 
 /// Appends `src` to `out` without its CR bytes.
-fn push_without_cr(out: &mut impl Sink, src: &[u8]) -> Result<(), Oom> {
+fn push_without_cr(out: &mut impl Sink, src: &[u8]) -> std::result::Result<(), Oom> {
     let mut rest = src;
     while let Some(p) = memchr(b'\r', rest) {
         out.extend(&rest[..p])?;
@@ -317,7 +353,9 @@ pub fn receive_fast<S: Storage, I: Io>(
     let wanted = match pat {
         Pattern::All => return Fast::Sink,
         // bulk reads bypass the buffer (see recv_raw)
-        Pattern::Count(n) if n > s.area().len() as u64 && s.window().is_empty() => return Fast::Sink,
+        Pattern::Count(n) if n > s.area().len() as u64 && s.window().is_empty() => {
+            return Fast::Sink
+        }
         Pattern::Count(n) => Some(n),
         Pattern::Line => None,
     };
@@ -330,7 +368,7 @@ pub fn receive_fast<S: Storage, I: Io>(
                 skip(s, p + 1);
                 Fast::Area(f, n, err)
             }
-            None if err != DONE => {
+            None if err.is_err() => {
                 let n = squeeze_cr(&mut s.area()[f..l]);
                 skip(s, avail);
                 Fast::Area(f, n, err)
@@ -341,7 +379,7 @@ pub fn receive_fast<S: Storage, I: Io>(
             skip(s, n as usize);
             Fast::Area(f, n as usize, err)
         }
-        Some(_) if err != DONE => {
+        Some(_) if err.is_err() => {
             skip(s, avail);
             Fast::Area(f, avail, err)
         }
@@ -350,15 +388,15 @@ pub fn receive_fast<S: Storage, I: Io>(
 }
 
 /// `buffer_meth_receive` minus the Lua part: receives `pat` into `out`
-/// (which holds the prefix). Returns the code (`DONE` or the error, in which
-/// case `out` is the partial result), or `Oom` when `out` cannot grow.
+/// (which holds the prefix). Returns how the read ended (on a failure `out`
+/// is the partial result), or `Oom` when `out` cannot grow.
 pub fn receive<S: Storage, I: Io>(
     s: &mut S,
     io: &mut I,
     tm: &mut Timeout,
     pat: Pattern,
     out: &mut impl Sink,
-) -> Result<i32, Oom> {
+) -> Received {
     match pat {
         Pattern::Line => recv_line(s, io, tm, out),
         Pattern::All => recv_all(s, io, tm, out),
@@ -371,7 +409,7 @@ fn recv_line<S: Storage, I: Io>(
     io: &mut I,
     tm: &mut Timeout,
     out: &mut impl Sink,
-) -> Result<i32, Oom> {
+) -> Received {
     loop {
         let (err, f, l) = get(s, io, tm);
         let area = s.area();
@@ -387,7 +425,7 @@ fn recv_line<S: Storage, I: Io>(
             return Ok(err);
         }
         skip(s, seglen);
-        if err != DONE {
+        if err.is_err() {
             return Ok(err);
         }
     }
@@ -399,11 +437,12 @@ fn read_into<I: Io>(
     tm: &mut Timeout,
     out: &mut impl Sink,
     want: usize,
-) -> Result<(usize, i32), Oom> {
-    let room = out.room(want)?;
-    let (got, err) = io.recv(&mut room[..want], tm);
+) -> std::result::Result<Moved, Oom> {
+    let room = out.room_uninit(want)?;
+    let (got, err) = io.recv_uninit(&mut room[..want], tm);
     let got = got.min(want);
-    out.commit(got);
+    // SAFETY: the transport wrote the `got` bytes it reports moved.
+    unsafe { out.commit_written(got) };
     Ok((got, err))
 }
 
@@ -419,7 +458,7 @@ fn recv_raw<S: Storage, I: Io>(
     tm: &mut Timeout,
     wanted: u64,
     out: &mut impl Sink,
-) -> Result<i32, Oom> {
+) -> Received {
     let mut total: u64 = 0;
     loop {
         let remaining = wanted - total;
@@ -432,7 +471,7 @@ fn recv_raw<S: Storage, I: Io>(
             let (got, err) = read_into(io, tm, out, want)?;
             total += got as u64;
             s.stats().received += got;
-            if err != DONE || total >= wanted {
+            if err.is_err() || total >= wanted {
                 return Ok(err);
             }
             continue;
@@ -442,7 +481,7 @@ fn recv_raw<S: Storage, I: Io>(
         out.extend(&s.area()[f..f + n])?;
         skip(s, n);
         total += n as u64;
-        if err != DONE || total >= wanted {
+        if err.is_err() || total >= wanted {
             return Ok(err);
         }
     }
@@ -453,7 +492,7 @@ fn recv_all<S: Storage, I: Io>(
     io: &mut I,
     tm: &mut Timeout,
     out: &mut impl Sink,
-) -> Result<i32, Oom> {
+) -> Received {
     let mut total: u64 = 0;
     if !s.window().is_empty() {
         let (_, f, l) = get(s, io, tm);
@@ -467,12 +506,12 @@ fn recv_all<S: Storage, I: Io>(
         let (got, err) = read_into(io, tm, out, want)?;
         total += got as u64;
         s.stats().received += got;
-        if err != DONE {
+        if err.is_err() {
             break err;
         }
     };
-    Ok(if err == CLOSED && total > 0 {
-        DONE
+    Ok(if err == Err(Code::Closed) && total > 0 {
+        Ok(())
     } else {
         err
     })
@@ -500,7 +539,8 @@ pub fn send_range(len: usize, i: i64, j: i64) -> (i64, i64) {
 }
 
 /// `buffer_meth_send` minus the Lua part: sends `data[i..=j]` (1-based, as
-/// normalised by [`send_range`]) and returns (last index sent, code).
+/// normalised by [`send_range`]) and returns the last index sent and how
+/// sending ended.
 pub fn send<I: Io>(
     stats: &mut Stats,
     io: &mut I,
@@ -508,13 +548,13 @@ pub fn send<I: Io>(
     data: &[u8],
     i: i64,
     j: i64,
-) -> (i64, i32) {
+) -> (i64, Result<()>) {
     let (start, end) = send_range(data.len(), i, j);
-    let mut err = DONE;
+    let mut err = Ok(());
     let mut total = 0usize;
     if start <= end {
         let part = &data[(start - 1) as usize..end as usize];
-        while total < part.len() && err == DONE {
+        while total < part.len() && err.is_ok() {
             let rest = &part[total..];
             let step = &rest[..rest.len().min(I::STEP)];
             let (done, e) = io.send(step, tm);

@@ -1,12 +1,15 @@
 use super::*;
-use crate::net::errors::TIMEOUT;
 use std::collections::VecDeque;
+
+const DONE: Result<()> = Ok(());
+const CLOSED: Result<()> = Err(Code::Closed);
+const TIMEOUT: Result<()> = Err(Code::Timeout);
 
 /// A scripted transport: each recv returns the next chunk (cut to the
 /// caller's buffer), then `end` forever; sends accept at most `cap` bytes.
 struct Fake {
     chunks: VecDeque<Vec<u8>>,
-    end: i32,
+    end: Result<()>,
     recvs: usize,
     sent: Vec<u8>,
     cap: usize,
@@ -14,7 +17,7 @@ struct Fake {
 }
 
 impl Fake {
-    fn new(chunks: &[&[u8]], end: i32) -> Fake {
+    fn new(chunks: &[&[u8]], end: Result<()>) -> Fake {
         Fake {
             chunks: chunks.iter().map(|c| c.to_vec()).collect(),
             end,
@@ -27,7 +30,7 @@ impl Fake {
 }
 
 impl Io for Fake {
-    fn recv(&mut self, buf: &mut [u8], _tm: &mut Timeout) -> (usize, i32) {
+    fn recv(&mut self, buf: &mut [u8], _tm: &mut Timeout) -> Moved {
         self.recvs += 1;
         match self.chunks.pop_front() {
             Some(mut c) => {
@@ -41,7 +44,7 @@ impl Io for Fake {
             None => (0, self.end),
         }
     }
-    fn send(&mut self, data: &[u8], _tm: &mut Timeout) -> (usize, i32) {
+    fn send(&mut self, data: &[u8], _tm: &mut Timeout) -> Moved {
         if let Some(limit) = self.send_err_after {
             if self.sent.len() >= limit {
                 return (0, CLOSED);
@@ -75,7 +78,7 @@ impl TestBuf {
 }
 
 /// One receive the way socket::buffer::receive runs it.
-fn rx(b: &mut TestBuf, io: &mut Fake, pat: Pattern, prefix: &[u8]) -> (Vec<u8>, i32) {
+fn rx(b: &mut TestBuf, io: &mut Fake, pat: Pattern, prefix: &[u8]) -> (Vec<u8>, Result<()>) {
     let mut tm = Timeout::default();
     let mut s = ObjBuf {
         state: &mut b.st,

@@ -5,8 +5,8 @@
 //! [`CallbackIo`] an [`Io`], so that the receive/send code is the one our own
 //! objects run. `tests/capi_layout.rs` checks the layouts against upstream's
 //! headers from C.
-use super::buffer::{Io, IoErr, Stats, Storage, Window, BUF_SIZE};
-use super::errors::UNKNOWN;
+use super::buffer::{Io, IoErr, Moved, Stats, Storage, Window, BUF_SIZE};
+use super::errors::Code;
 use super::timeout::Timeout;
 use std::os::raw::{c_char, c_int, c_void};
 
@@ -65,6 +65,16 @@ impl Storage for CBuffer {
     }
 }
 
+/// A callback that reports success without moving a byte (LuaSec 1.2 does
+/// after OpenSSL's "unexpected eof": errno 0) would make buffer.c's loops
+/// spin for ever, in the C core too; here it reads as `closed`.
+fn stalled(m: Moved, asked: usize) -> Moved {
+    match m {
+        (0, Ok(())) if asked > 0 => (0, Err(Code::Closed)),
+        m => m,
+    }
+}
+
 /// A `t_io` as our transport.
 pub struct CallbackIo(pub *mut CIo);
 
@@ -87,51 +97,31 @@ impl Io for CallbackIo {
         tm.mark_start()
     }
 
-    fn recv(&mut self, buf: &mut [u8], tm: &mut Timeout) -> (usize, i32) {
-        let Some(io) = self.io() else {
-            return (0, UNKNOWN);
-        };
-        let Some(recv) = io.recv else {
-            return (0, UNKNOWN);
+    fn recv(&mut self, buf: &mut [u8], tm: &mut Timeout) -> Moved {
+        let Some((ctx, recv)) = self.io().and_then(|io| Some((io.ctx, io.recv?))) else {
+            return (0, Err(Code::Unknown));
         };
         let mut got = 0usize;
         // SAFETY: the callback's contract (io.h): writes at most `count`
         // bytes into `data` and stores the count in `*got`; `tm` is the
         // buffer's live timeout record.
-        let err = unsafe {
-            recv(
-                io.ctx,
-                buf.as_mut_ptr() as *mut c_char,
-                buf.len(),
-                &mut got,
-                tm,
-            )
-        };
-        (got.min(buf.len()), err)
+        let err = unsafe { recv(ctx, buf.as_mut_ptr().cast(), buf.len(), &mut got, tm) };
+        stalled((got.min(buf.len()), Code::from_int(err)), buf.len())
     }
 
-    fn send(&mut self, data: &[u8], tm: &mut Timeout) -> (usize, i32) {
-        let Some(io) = self.io() else {
-            return (0, UNKNOWN);
-        };
-        let Some(send) = io.send else {
-            return (0, UNKNOWN);
+    fn send(&mut self, data: &[u8], tm: &mut Timeout) -> Moved {
+        let Some((ctx, send)) = self.io().and_then(|io| Some((io.ctx, io.send?))) else {
+            return (0, Err(Code::Unknown));
         };
         let mut sent = 0usize;
         // SAFETY: as for recv; `data` is readable for its length.
-        let err = unsafe {
-            send(
-                io.ctx,
-                data.as_ptr() as *const c_char,
-                data.len(),
-                &mut sent,
-                tm,
-            )
-        };
-        (sent.min(data.len()), err)
+        let err = unsafe { send(ctx, data.as_ptr().cast(), data.len(), &mut sent, tm) };
+        stalled((sent.min(data.len()), Code::from_int(err)), data.len())
     }
 
-    fn error(&self, code: i32) -> IoErr {
+    /// The transport's own text of the code it returned (its exact int).
+    fn error(&self, code: Code) -> IoErr {
+        let code = code.to_int();
         match self.io().and_then(|io| io.error.map(|f| (f, io.ctx))) {
             // SAFETY: the callback returns a C string (or NULL) for any code.
             Some((f, ctx)) => IoErr::Foreign(unsafe { f(ctx, code) }),

@@ -1,57 +1,43 @@
 //! The address-family layer of inet.c: create, bind and connect over the
 //! resolver's results, shared by TCP and UDP objects.
-use super::errors::{gai_mapped, socket_strerror, ErrText};
-use super::resolve::{getaddrinfo, Hints};
+use super::errors::Result;
+use super::resolve::{getaddrinfo, AddrEntry, AddrList, Hints, NameBuf};
 use super::sock::{self, Fd, INVALID};
 use super::timeout::Timeout;
 use std::ffi::CStr;
 
-/// `inet_trycreate`: a new non-blocking socket (IPV6_V6ONLY on inet6).
-pub fn try_create(fd: &mut Fd, family: i32, socktype: i32, protocol: i32) -> Option<ErrText> {
-    match sock::create(family, socktype, protocol) {
-        Ok(f) => {
-            *fd = f;
-            None
-        }
-        Err(e) => {
-            *fd = INVALID;
-            socket_strerror(e)
-        }
-    }
+/// `inet_trycreate`: a new non-blocking socket (IPV6_V6ONLY on inet6), or
+/// `INVALID` in `fd` when that fails.
+pub fn try_create(fd: &mut Fd, family: i32, socktype: i32, protocol: i32) -> Result<()> {
+    let r = sock::create(family, socktype, protocol);
+    *fd = *r.as_ref().unwrap_or(&INVALID);
+    r.map(drop)
 }
 
-/// `inet_trybind`: resolves `address` (`"*"` = wildcard) and `serv` with
-/// `hints`, and binds to the first result that works, (re)creating the
-/// socket when the family changes. Updates `family` on success.
-pub fn try_bind(
+/// The loop of `inet_trybind` and `inet_tryconnect` over the resolved
+/// addresses: (re)creates the socket when the family changes (or there is
+/// none), then makes the attempt, which also says whether to stop there.
+/// On stopping, `family` becomes the socket's. The error is the last one.
+fn each_address(
     fd: &mut Fd,
     family: &mut i32,
-    address: &CStr,
-    serv: &CStr,
-    hints: Hints,
-) -> Option<ErrText> {
-    let host = if address.to_bytes() == b"*" {
-        None
-    } else {
-        Some(address)
-    };
-    let list = match getaddrinfo(host, Some(serv), hints) {
-        Ok(l) => l,
-        Err(e) => return gai_mapped(e.code, e.errno),
-    };
+    list: &AddrList,
+    mut attempt: impl FnMut(Fd, &AddrEntry) -> (Result<()>, bool),
+) -> Result<()> {
     let mut current = *family;
-    let mut err = None;
-    for ai in &list {
+    let mut err = Ok(());
+    for ai in list.iter() {
         if current != ai.family || *fd == INVALID {
             sock::destroy(fd);
             err = try_create(fd, ai.family, ai.socktype, ai.protocol);
-            if err.is_some() {
+            if err.is_err() {
                 continue;
             }
             current = ai.family;
         }
-        err = socket_strerror(sock::bind(*fd, &ai.addr));
-        if err.is_none() {
+        let stop;
+        (err, stop) = attempt(*fd, &ai);
+        if stop {
             *family = current;
             break;
         }
@@ -59,10 +45,26 @@ pub fn try_bind(
     err
 }
 
+/// `inet_trybind`: resolves `address` (`"*"` = wildcard) and `serv` with
+/// `hints`, and binds to the first result that works.
+pub fn try_bind(
+    fd: &mut Fd,
+    family: &mut i32,
+    address: &CStr,
+    serv: &CStr,
+    hints: Hints,
+) -> Result<()> {
+    let host = (address.to_bytes() != b"*").then_some(address);
+    let list = getaddrinfo(host, Some(serv), hints)?;
+    each_address(fd, family, &list, |fd, ai| {
+        let r = sock::bind(fd, &ai.addr);
+        (r, r.is_ok())
+    })
+}
+
 /// `inet_tryconnect`: resolves and connects to the first result that works,
 /// each attempt with the full timeout (the clock restarts per address);
-/// stops after the first attempt when the block timeout is 0. Updates
-/// `family` when it stops early or succeeds.
+/// stops after the first attempt when the block timeout is 0.
 pub fn try_connect(
     fd: &mut Fd,
     family: &mut i32,
@@ -70,39 +72,17 @@ pub fn try_connect(
     serv: &CStr,
     tm: &mut Timeout,
     hints: Hints,
-) -> Option<ErrText> {
-    let list = match getaddrinfo(Some(address), Some(serv), hints) {
-        Ok(l) => l,
-        Err(e) => return gai_mapped(e.code, e.errno),
-    };
-    let mut current = *family;
-    let mut err = None;
-    for ai in &list {
+) -> Result<()> {
+    let list = getaddrinfo(Some(address), Some(serv), hints)?;
+    each_address(fd, family, &list, |fd, ai| {
         tm.mark_start();
-        if current != ai.family || *fd == INVALID {
-            sock::destroy(fd);
-            err = try_create(fd, ai.family, ai.socktype, ai.protocol);
-            if err.is_some() {
-                continue;
-            }
-            current = ai.family;
-        }
-        err = socket_strerror(sock::connect(*fd, &ai.addr, tm));
-        if err.is_none() || tm.is_zero() {
-            *family = current;
-            break;
-        }
-    }
-    err
+        let r = sock::connect(fd, &ai.addr, tm);
+        (r, r.is_ok() || tm.is_zero())
+    })
 }
 
-/// `inet_tryaccept`: a new non-blocking client descriptor or the error text.
-pub fn try_accept(server: Fd, tm: &Timeout) -> Result<Fd, ErrText> {
-    sock::accept(server, tm)
-        .map_err(|e| socket_strerror(e).unwrap_or(ErrText::new(b"unknown error")))
-}
-
-/// The family name of getsockname/getpeername's third value.
+/// The family name of getsockname/getpeername's third value (and of
+/// `dns.getaddrinfo`'s entries).
 pub fn family_name(family: i32) -> &'static str {
     match family {
         libc::AF_INET => "inet",
@@ -112,25 +92,9 @@ pub fn family_name(family: i32) -> &'static str {
     }
 }
 
-/// The result of getsockname/getpeername before it is pushed (fixed
-/// buffers, no allocation).
-#[allow(clippy::large_enum_variant)]
-pub enum NameResult {
-    /// numeric host, port text
-    Ok(super::resolve::NameBuf, super::resolve::NameBuf),
-    /// `nil, text`
-    Err(ErrText),
-}
-
 /// `inet_meth_getsockname` / `inet_meth_getpeername` without the Lua part:
-/// system-call errors through `socket_strerror`, formatting errors through
-/// raw `gai_strerror`.
-pub fn get_name(fd: Fd, peer: bool) -> NameResult {
-    match sock::name(fd, peer) {
-        Err(e) => NameResult::Err(socket_strerror(e).unwrap_or(ErrText::new(b"unknown error"))),
-        Ok(a) => match super::resolve::numeric(&a) {
-            Ok((h, s)) => NameResult::Ok(h, s),
-            Err(code) => NameResult::Err(super::errors::gai_strerror(code)),
-        },
-    }
+/// the numeric host and port (a failed system call is worded by
+/// `socket_strerror`, a failed formatting by plain `gai_strerror`).
+pub fn get_name(fd: Fd, peer: bool) -> Result<(NameBuf, NameBuf)> {
+    super::resolve::numeric(&sock::name(fd, peer)?)
 }

@@ -14,7 +14,6 @@ pub mod sock;
 pub mod time;
 pub mod timeout;
 pub mod udp;
-pub mod udp_options;
 pub mod unix;
 
 /// Ignore `SIGPIPE` process-wide, as the C core does on every load, so a write

@@ -21,6 +21,21 @@ pub trait Sink {
     fn room(&mut self, n: usize) -> Result<&mut [u8], Oom>;
     /// Marks the first `n` bytes of the room as data.
     fn commit(&mut self, n: usize);
+    /// Like [`Sink::room`], without initialising the bytes (for a read
+    /// that writes them); by default it is `room`.
+    fn room_uninit(&mut self, n: usize) -> Result<&mut [std::mem::MaybeUninit<u8>], Oom> {
+        let r = self.room(n)?;
+        // SAFETY: initialised bytes are valid MaybeUninit ones; the caller
+        // writes only initialised bytes into them.
+        Ok(unsafe { &mut *(r as *mut [u8] as *mut [std::mem::MaybeUninit<u8>]) })
+    }
+    /// Marks the first `n` bytes of the last [`Sink::room_uninit`] as data.
+    ///
+    /// # Safety
+    /// Those `n` bytes were written.
+    unsafe fn commit_written(&mut self, n: usize) {
+        self.commit(n)
+    }
     /// Forgets the data from `n` on.
     fn truncate(&mut self, n: usize);
 
@@ -34,6 +49,34 @@ pub trait Sink {
         self.room(1)?[0] = b;
         self.commit(1);
         Ok(())
+    }
+    /// Appends `data` as one record (its length, then its bytes): results of
+    /// several strings are written in the work phase and pushed one by one
+    /// from the buffer after it ([`Records`]).
+    fn put_record(&mut self, data: &[u8]) -> Result<(), Oom> {
+        self.extend(&data.len().to_ne_bytes())?;
+        self.extend(data)
+    }
+}
+
+/// The records [`Sink::put_record`] wrote, in order.
+#[derive(Clone, Copy)]
+pub struct Records<'a>(&'a [u8]);
+
+impl<'a> Records<'a> {
+    pub fn new(buf: &'a [u8]) -> Records<'a> {
+        Records(buf)
+    }
+}
+
+impl<'a> Iterator for Records<'a> {
+    type Item = &'a [u8];
+    fn next(&mut self) -> Option<&'a [u8]> {
+        let (len, rest) = self.0.split_first_chunk()?;
+        let n = usize::from_ne_bytes(*len);
+        let rec = rest.get(..n)?;
+        self.0 = &rest[n..];
+        Some(rec)
     }
 }
 
@@ -117,6 +160,20 @@ mod tests {
         assert_eq!(f.as_slice(), b"abcd");
         f.truncate(1);
         assert_eq!(f.as_slice(), b"a");
+    }
+
+    #[test]
+    fn records_read_back() {
+        let mut a = [0u8; 64];
+        let mut f = Fixed::new(&mut a);
+        for r in [&b"inet"[..], b"", b"127.0.0.1"] {
+            f.put_record(r).unwrap();
+        }
+        let got: Vec<&[u8]> = Records::new(f.as_slice()).collect();
+        assert_eq!(got, [&b"inet"[..], b"", b"127.0.0.1"]);
+        // a cut buffer ends the records
+        assert_eq!(Records::new(&f.as_slice()[..10]).count(), 0);
+        assert!(f.put_record(&[0; 40]).is_err());
     }
 
     #[test]

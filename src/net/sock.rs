@@ -1,15 +1,26 @@
-//! Thin system-call wrappers over a raw descriptor (the C core's usocket.c).
+//! System calls over a raw descriptor (the C core's usocket.c), made through
+//! socket2 where it makes the same calls.
 //!
 //! Descriptors are plain `i32` (`INVALID` = -1) so that Lua objects can hold
-//! them without destructors; each function borrows the fd for one call.
-//! Results use the codes of [`super::errors`]: `DONE`, `TIMEOUT`, `CLOSED` or
-//! an errno. Every descriptor is kept non-blocking; "blocking" is emulated
-//! with poll(2) and a [`Timeout`].
-use super::errors::{CLOSED, DONE, TIMEOUT};
+//! them without destructors; each call borrows the fd as a socket2
+//! [`Socket`] ([`with`]). Failures are [`Code`]s. Every descriptor is kept
+//! non-blocking; "blocking" is emulated with poll(2) and a [`Timeout`] in
+//! the one retry loop, [`retry`].
+use super::errors::{Code, Result};
 use super::timeout::Timeout;
+pub use socket2::SockAddr;
+use socket2::{Domain, Protocol, SockRef, Socket, Type};
+use std::io;
+use std::mem::MaybeUninit;
+use std::net::Shutdown;
+use std::os::fd::{BorrowedFd, IntoRawFd};
 
 pub type Fd = i32;
 pub const INVALID: Fd = -1;
+
+/// The flags of socket.core's sends: SIGPIPE is ignored anyway, this also
+/// covers hosts that re-enable it (the unix modules send with 0, as theirs).
+pub const NOSIGNAL: i32 = libc::MSG_NOSIGNAL;
 
 /// What to wait for (`WAITFD_R`, `WAITFD_W`, `WAITFD_C`).
 pub const WAIT_R: i16 = libc::POLLIN;
@@ -21,18 +32,52 @@ pub fn errno() -> i32 {
     std::io::Error::last_os_error().raw_os_error().unwrap_or(0)
 }
 
-/// `socket(2)` with O_NONBLOCK; IPv6 sockets get IPV6_V6ONLY = 1 (as
-/// `inet_trycreate`). Returns the fd or the errno.
-pub fn create(family: i32, socktype: i32, protocol: i32) -> Result<Fd, i32> {
-    // SAFETY: plain system call with integer arguments.
-    let fd = unsafe { libc::socket(family, socktype | libc::SOCK_NONBLOCK, protocol) };
+/// `fd` as a socket2 socket for one call: the userdata keeps the raw
+/// descriptor, socket2 only borrows it. A negative descriptor fails with
+/// EBADF without a call, as the call itself would.
+pub fn with<T>(fd: Fd, f: impl FnOnce(&Socket) -> io::Result<T>) -> io::Result<T> {
     if fd < 0 {
-        return Err(errno());
+        return Err(io::Error::from_raw_os_error(libc::EBADF));
     }
+    // SAFETY: `fd` is not -1 (BorrowedFd's niche). It may name no open file
+    // (`setfd` takes any number): the borrow never closes or duplicates it,
+    // it only hands it to system calls, which then fail with EBADF as the C
+    // core's calls do.
+    let fd = unsafe { BorrowedFd::borrow_raw(fd) };
+    f(&SockRef::from(&fd))
+}
+
+/// A byte buffer as socket2's receive calls take it.
+pub fn uninit(buf: &mut [u8]) -> &mut [MaybeUninit<u8>] {
+    // SAFETY: same layout; socket2's receive calls only let the kernel write
+    // bytes into it, never uninitialised ones (socket2's own `Read` impl
+    // makes the same cast).
+    unsafe { &mut *(buf as *mut [u8] as *mut [MaybeUninit<u8>]) }
+}
+
+/// The address the C core formats when nothing filled its storage (a
+/// receive on an object without descriptor): all zero, full length.
+pub fn no_address() -> SockAddr {
+    // SAFETY: an all-zero sockaddr_storage is valid (family AF_UNSPEC) for
+    // its whole length.
+    unsafe {
+        SockAddr::new(
+            std::mem::zeroed(),
+            std::mem::size_of::<libc::sockaddr_storage>() as libc::socklen_t,
+        )
+    }
+}
+
+/// `socket(2)` with O_NONBLOCK; IPv6 sockets get IPV6_V6ONLY = 1 (as
+/// `inet_trycreate`). `new_raw`: socket2's `Socket::new` would also set
+/// SOCK_CLOEXEC, which the C core does not.
+pub fn create(family: i32, socktype: i32, protocol: i32) -> Result<Fd> {
+    let ty = Type::from(socktype).nonblocking();
+    let s = Socket::new_raw(Domain::from(family), ty, Some(Protocol::from(protocol)))?;
     if family == libc::AF_INET6 {
-        let _ = set_int(fd, libc::IPPROTO_IPV6, libc::IPV6_V6ONLY, 1);
+        let _ = s.set_only_v6(true);
     }
-    Ok(fd)
+    Ok(s.into_raw_fd())
 }
 
 /// `socket_destroy`: closes a valid fd and marks it invalid.
@@ -44,21 +89,11 @@ pub fn destroy(fd: &mut Fd) {
     }
 }
 
-/// Sets O_NONBLOCK (used on descriptors not created by us, e.g. accepted ones
-/// on kernels without accept4 flags; harmless on others).
-pub fn set_nonblocking(fd: Fd) {
-    // SAFETY: fcntl on an integer fd; an invalid fd just fails.
-    unsafe {
-        let flags = libc::fcntl(fd, libc::F_GETFL, 0);
-        if flags >= 0 && flags & libc::O_NONBLOCK == 0 {
-            libc::fcntl(fd, libc::F_SETFL, flags | libc::O_NONBLOCK);
-        }
-    }
-}
-
 /// `socket_setblocking` / `socket_setnonblocking`: clears or sets
 /// O_NONBLOCK whatever it was (LuaSec blocks a descriptor around its
-/// handshake and hands it back).
+/// handshake and hands it back; serial makes its device non-blocking).
+/// Raw fcntl: the descriptor may be a device, and socket2 skips the
+/// F_SETFL the C core always makes.
 pub fn set_blocking(fd: Fd, blocking: bool) {
     // SAFETY: fcntl on an integer fd; an invalid fd just fails.
     unsafe {
@@ -74,75 +109,27 @@ pub fn set_blocking(fd: Fd, blocking: bool) {
     }
 }
 
-/// A socket address as returned by the resolver or the kernel.
-#[derive(Clone, Copy)]
-pub struct SockAddr {
-    pub storage: libc::sockaddr_storage,
-    pub len: libc::socklen_t,
-}
-
-impl SockAddr {
-    pub fn empty() -> SockAddr {
-        // SAFETY: sockaddr_storage is plain old data; all-zero is valid.
-        SockAddr {
-            storage: unsafe { std::mem::zeroed() },
-            len: 0,
-        }
-    }
-    /// Copies `len` bytes of a sockaddr (capped at the storage size).
-    ///
-    /// # Safety
-    /// `addr` must point to at least `len` readable bytes.
-    pub unsafe fn from_raw(addr: *const libc::sockaddr, len: libc::socklen_t) -> SockAddr {
-        let mut s = SockAddr::empty();
-        let n = (len as usize).min(std::mem::size_of::<libc::sockaddr_storage>());
-        // SAFETY: guaranteed by the caller; the destination has room for n.
-        unsafe {
-            std::ptr::copy_nonoverlapping(addr as *const u8, &mut s.storage as *mut _ as *mut u8, n)
-        };
-        s.len = n as libc::socklen_t;
-        s
-    }
-    pub fn as_ptr(&self) -> *const libc::sockaddr {
-        &self.storage as *const _ as *const libc::sockaddr
-    }
-    pub fn family(&self) -> i32 {
-        self.storage.ss_family as i32
-    }
-}
-
 /// `socket_bind`.
-pub fn bind(fd: Fd, addr: &SockAddr) -> i32 {
-    // SAFETY: addr points to `len` valid bytes.
-    if unsafe { libc::bind(fd, addr.as_ptr(), addr.len) } < 0 {
-        errno()
-    } else {
-        DONE
-    }
+pub fn bind(fd: Fd, addr: &SockAddr) -> Result<()> {
+    Ok(with(fd, |s| s.bind(addr))?)
 }
 
 /// `socket_listen`.
-pub fn listen(fd: Fd, backlog: i32) -> i32 {
-    // SAFETY: integer arguments.
-    if unsafe { libc::listen(fd, backlog) } != 0 {
-        errno()
-    } else {
-        DONE
-    }
+pub fn listen(fd: Fd, backlog: i32) -> Result<()> {
+    Ok(with(fd, |s| s.listen(backlog))?)
 }
 
 /// `socket_shutdown`: result ignored, as the C core does.
-pub fn shutdown(fd: Fd, how: i32) {
-    // SAFETY: integer arguments.
-    unsafe { libc::shutdown(fd, how) };
+pub fn shutdown(fd: Fd, how: Shutdown) {
+    let _ = with(fd, |s| s.shutdown(how));
 }
 
-/// `socket_waitfd` with poll(2): `TIMEOUT` at once when the block timeout is
-/// exactly 0; EINTR re-polls with a recomputed budget; for `WAIT_C` a
-/// readable or failed socket reports `CLOSED` (the caller then asks why).
-pub fn wait(fd: Fd, events: i16, tm: &Timeout) -> i32 {
+/// `socket_waitfd` with poll(2): `Timeout` at once when the block timeout
+/// is exactly 0; EINTR re-polls with a recomputed budget; for `WAIT_C` a
+/// readable or failed socket reports `Closed` (the caller then asks why).
+pub fn wait(fd: Fd, events: i16, tm: &Timeout) -> Result<()> {
     if tm.is_zero() {
-        return TIMEOUT;
+        return Err(Code::Timeout);
     }
     let mut pfd = libc::pollfd {
         fd,
@@ -158,227 +145,189 @@ pub fn wait(fd: Fd, events: i16, tm: &Timeout) -> i32 {
         break r;
     };
     if ret == -1 {
-        return errno();
+        return Err(Code::last_os());
     }
     if ret == 0 {
-        return TIMEOUT;
+        return Err(Code::Timeout);
     }
     if events == WAIT_C && pfd.revents & (libc::POLLIN | libc::POLLERR) != 0 {
-        return CLOSED;
+        return Err(Code::Closed);
     }
-    DONE
+    Ok(())
 }
 
 /// `socket_connect`: immediate result, or wait for completion within `tm`.
-pub fn connect(fd: Fd, addr: &SockAddr, tm: &Timeout) -> i32 {
+pub fn connect(fd: Fd, addr: &SockAddr, tm: &Timeout) -> Result<()> {
     if fd == INVALID {
-        return CLOSED;
+        return Err(Code::Closed);
     }
     let err = loop {
-        // SAFETY: addr points to `len` valid bytes.
-        if unsafe { libc::connect(fd, addr.as_ptr(), addr.len) } == 0 {
-            return DONE;
-        }
-        let e = errno();
-        if e != libc::EINTR {
-            break e;
+        match with(fd, |s| s.connect(addr)) {
+            Ok(()) => return Ok(()),
+            Err(e) if e.raw_os_error() == Some(libc::EINTR) => {}
+            Err(e) => break e.raw_os_error().unwrap_or(0),
         }
     };
     if err != libc::EINPROGRESS && err != libc::EAGAIN {
-        return err;
+        return Err(Code::errno(err));
     }
     if tm.is_zero() {
-        return TIMEOUT;
+        return Err(Code::Timeout);
     }
     match wait(fd, WAIT_C, tm) {
         // A zero-length recv tells a completed connect (0) from a failed one
         // (errno = the connect error), as the C core does.
-        CLOSED => {
-            let mut b = 0u8;
-            // SAFETY: a 0-byte read into a valid 1-byte buffer.
-            if unsafe { libc::recv(fd, &mut b as *mut u8 as *mut libc::c_void, 0, 0) } == 0 {
-                DONE
-            } else {
-                errno()
-            }
-        }
-        e => e,
+        Err(Code::Closed) => Ok(with(fd, |s| s.recv(&mut [])).map(drop)?),
+        r => r,
     }
 }
 
-/// `socket_accept`: the new descriptor (non-blocking) or an error code.
-/// ECONNABORTED and EINTR are retried.
-pub fn accept(fd: Fd, tm: &Timeout) -> Result<Fd, i32> {
+/// The C core's I/O loop, written once for usocket.c's accept, send, recv,
+/// sendto, recvfrom and serial's write and read: calls `op` until it
+/// succeeds. EINTR calls again; EAGAIN waits for `events` within `tm` (a
+/// zero timeout fails at once) and calls again. A write (`events` =
+/// [`WAIT_W`]) also calls again on EPROTOTYPE and reads EPIPE as `Closed`. A
+/// closed object (`INVALID`) is `Closed` without a call.
+pub fn retry<T>(
+    fd: Fd,
+    events: i16,
+    tm: &Timeout,
+    mut op: impl FnMut() -> io::Result<T>,
+) -> Result<T> {
     if fd == INVALID {
-        return Err(CLOSED);
+        return Err(Code::Closed);
     }
+    let write = events == WAIT_W;
     loop {
-        let mut addr = SockAddr::empty();
-        let mut len = std::mem::size_of::<libc::sockaddr_storage>() as libc::socklen_t;
-        // SAFETY: addr/len describe a writable sockaddr_storage.
-        let c = unsafe {
-            libc::accept4(
-                fd,
-                &mut addr.storage as *mut _ as *mut libc::sockaddr,
-                &mut len,
-                libc::SOCK_NONBLOCK,
-            )
+        let e = match op() {
+            Ok(v) => return Ok(v),
+            Err(e) => e.raw_os_error().unwrap_or(0),
         };
-        if c >= 0 {
-            return Ok(c);
-        }
-        let e = errno();
-        if e == libc::EINTR {
-            continue;
-        }
-        if e != libc::EAGAIN && e != libc::ECONNABORTED {
-            return Err(e);
-        }
-        let w = wait(fd, WAIT_R, tm);
-        if w != DONE {
-            return Err(w);
+        match e {
+            libc::EINTR => {}
+            libc::EPROTOTYPE if write => {}
+            libc::EPIPE if write => return Err(Code::Closed),
+            libc::EAGAIN => wait(fd, events, tm)?,
+            e => return Err(Code::errno(e)),
         }
     }
 }
 
-/// `socket_send`: one successful send(2) of as much as the kernel takes.
-/// Returns (bytes sent, code).
-pub fn send(fd: Fd, data: &[u8], tm: &Timeout) -> (usize, i32) {
-    if fd == INVALID {
-        return (0, CLOSED);
-    }
-    loop {
-        // SAFETY: data is a valid slice. MSG_NOSIGNAL: SIGPIPE is ignored
-        // anyway; this also covers hosts that re-enable it.
-        let put = unsafe {
-            libc::send(
-                fd,
-                data.as_ptr() as *const libc::c_void,
-                data.len(),
-                libc::MSG_NOSIGNAL,
-            )
-        };
-        if put >= 0 {
-            return (put as usize, DONE);
-        }
-        let e = errno();
-        if e == libc::EPIPE {
-            return (0, CLOSED);
-        }
-        if e == libc::EPROTOTYPE || e == libc::EINTR {
-            continue;
-        }
-        if e != libc::EAGAIN {
-            return (0, e);
-        }
-        let w = wait(fd, WAIT_W, tm);
-        if w != DONE {
-            return (0, w);
-        }
-    }
-}
-
-/// `socket_recv`: one successful recv(2) into `buf` (EOF = `CLOSED`).
-/// Returns (bytes read, code).
-pub fn recv(fd: Fd, buf: &mut [u8], tm: &Timeout) -> (usize, i32) {
-    if fd == INVALID {
-        return (0, CLOSED);
-    }
-    loop {
-        // SAFETY: buf is a valid writable slice.
-        let got = unsafe { libc::recv(fd, buf.as_mut_ptr() as *mut libc::c_void, buf.len(), 0) };
-        if got > 0 {
-            return (got as usize, DONE);
-        }
-        if got == 0 {
-            return (0, CLOSED);
-        }
-        let e = errno();
-        if e == libc::EINTR {
-            continue;
-        }
-        if e != libc::EAGAIN {
-            return (0, e);
-        }
-        let w = wait(fd, WAIT_R, tm);
-        if w != DONE {
-            return (0, w);
-        }
-    }
-}
-
-/// getsockname(2) / getpeername(2): the address or the errno.
-pub fn name(fd: Fd, peer: bool) -> Result<SockAddr, i32> {
-    let mut a = SockAddr::empty();
-    a.len = std::mem::size_of::<libc::sockaddr_storage>() as libc::socklen_t;
-    let p = &mut a.storage as *mut _ as *mut libc::sockaddr;
-    // SAFETY: p/len describe a writable sockaddr_storage.
-    let r = unsafe {
-        if peer {
-            libc::getpeername(fd, p, &mut a.len)
-        } else {
-            libc::getsockname(fd, p, &mut a.len)
-        }
-    };
+/// std's `cvt`: a system call's count, or its errno.
+pub fn cvt(r: isize) -> io::Result<usize> {
     if r < 0 {
-        Err(errno())
+        Err(io::Error::last_os_error())
     } else {
-        Ok(a)
+        Ok(r as usize)
     }
 }
 
-/// setsockopt(2) with an int value; false on failure (errno is discarded by
-/// every caller, as in the C core).
-pub fn set_int(fd: Fd, level: i32, name: i32, val: i32) -> bool {
-    set_raw(fd, level, name, &val)
+/// `socket_accept`: the new descriptor, non-blocking (accept4, one call). A
+/// connection aborted before it was taken is waited out like EAGAIN, as the
+/// C core does.
+pub fn accept(fd: Fd, tm: &Timeout) -> Result<Fd> {
+    retry(fd, WAIT_R, tm, || {
+        with(fd, |s| match s.accept4(libc::SOCK_NONBLOCK) {
+            Ok((c, _)) => Ok(c.into_raw_fd()),
+            Err(e) if e.raw_os_error() == Some(libc::ECONNABORTED) => {
+                Err(io::Error::from_raw_os_error(libc::EAGAIN))
+            }
+            Err(e) => Err(e),
+        })
+    })
 }
 
-/// getsockopt(2) of an int value.
-pub fn get_int(fd: Fd, level: i32, name: i32) -> Option<i32> {
-    let mut v: i32 = 0;
-    get_raw(fd, level, name, &mut v).then_some(v)
+/// `socket_send` / `socket_sendto`: one successful send(2) (sendto(2) with
+/// an address) of as much as the kernel takes.
+pub fn send(fd: Fd, data: &[u8], to: Option<&SockAddr>, flags: i32, tm: &Timeout) -> Result<usize> {
+    retry(fd, WAIT_W, tm, || {
+        with(fd, |s| match to {
+            Some(a) => s.send_to_with_flags(data, a, flags),
+            None => s.send_with_flags(data, flags),
+        })
+    })
 }
 
-/// setsockopt(2) of any plain-data value.
-pub fn set_raw<T: Copy>(fd: Fd, level: i32, name: i32, val: &T) -> bool {
-    // SAFETY: val points to size_of::<T>() readable bytes.
-    unsafe {
-        libc::setsockopt(
-            fd,
-            level,
-            name,
-            val as *const T as *const libc::c_void,
-            std::mem::size_of::<T>() as libc::socklen_t,
-        ) >= 0
-    }
+/// `socket_recv`: one successful recv(2) into `buf` with `flags`; 0 is the
+/// end of a stream (the transports' `Closed`) or an empty datagram.
+pub fn recv(fd: Fd, buf: &mut [u8], flags: i32, tm: &Timeout) -> Result<usize> {
+    recv_uninit(fd, uninit(buf), flags, tm)
 }
 
-/// getsockopt(2) of any plain-data value.
-pub fn get_raw<T: Copy>(fd: Fd, level: i32, name: i32, val: &mut T) -> bool {
-    let mut len = std::mem::size_of::<T>() as libc::socklen_t;
-    // SAFETY: val points to size_of::<T>() writable bytes.
-    unsafe {
-        libc::getsockopt(
-            fd,
-            level,
-            name,
-            val as *mut T as *mut libc::c_void,
-            &mut len,
-        ) >= 0
-    }
+/// [`recv`] into memory that need not be initialised (a datagram's stack
+/// buffer: no 8 KiB memset per receive); the first bytes returned are then.
+pub fn recv_uninit(fd: Fd, buf: &mut [MaybeUninit<u8>], flags: i32, tm: &Timeout) -> Result<usize> {
+    retry(fd, WAIT_R, tm, || {
+        with(fd, |s| s.recv_with_flags(buf, flags))
+    })
+}
+
+/// `socket_recvfrom`: one datagram into `buf` and its sender.
+pub fn recv_from(fd: Fd, buf: &mut [u8], tm: &Timeout) -> Result<(usize, SockAddr)> {
+    recv_from_uninit(fd, uninit(buf), tm)
+}
+
+/// [`recv_from`] into memory that need not be initialised.
+pub fn recv_from_uninit(
+    fd: Fd,
+    buf: &mut [MaybeUninit<u8>],
+    tm: &Timeout,
+) -> Result<(usize, SockAddr)> {
+    retry(fd, WAIT_R, tm, || with(fd, |s| s.recv_from(buf)))
+}
+
+/// getsockname(2) / getpeername(2).
+pub fn name(fd: Fd, peer: bool) -> Result<SockAddr> {
+    Ok(with(
+        fd,
+        |s| if peer { s.peer_addr() } else { s.local_addr() },
+    )?)
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::net::errors::{CLOSED, TIMEOUT};
 
     #[test]
     fn invalid_fd_is_closed() {
         let tm = Timeout::default();
-        assert_eq!(send(INVALID, b"x", &tm), (0, CLOSED));
-        assert_eq!(recv(INVALID, &mut [0u8; 4], &tm), (0, CLOSED));
-        assert_eq!(accept(INVALID, &tm), Err(CLOSED));
+        assert_eq!(send(INVALID, b"x", None, 0, &tm), Err(Code::Closed));
+        assert_eq!(recv(INVALID, &mut [0u8; 4], 0, &tm), Err(Code::Closed));
+        assert_eq!(accept(INVALID, &tm), Err(Code::Closed));
+    }
+
+    #[test]
+    fn retry_policy() {
+        let zero = Timeout {
+            block: 0.0,
+            total: -1.0,
+            start: 0.0,
+        };
+        let err = |e| move || Err::<(), _>(io::Error::from_raw_os_error(e));
+        // a write's EPIPE is the peer gone; a read's stays its errno
+        assert_eq!(retry(0, WAIT_W, &zero, err(libc::EPIPE)), Err(Code::Closed));
+        assert_eq!(
+            retry(0, WAIT_R, &zero, err(libc::EPIPE)),
+            Err(Code::Errno(libc::EPIPE))
+        );
+        assert_eq!(
+            retry(0, WAIT_R, &zero, err(libc::EAGAIN)),
+            Err(Code::Timeout)
+        );
+        // EINTR (and a write's EPROTOTYPE) call again
+        for (events, e) in [(WAIT_R, libc::EINTR), (WAIT_W, libc::EPROTOTYPE)] {
+            let mut calls = 0;
+            let r = retry(0, events, &zero, || {
+                calls += 1;
+                if calls < 3 {
+                    Err(io::Error::from_raw_os_error(e))
+                } else {
+                    Ok(calls)
+                }
+            });
+            assert_eq!(r, Ok(3));
+        }
+        assert_eq!(retry(INVALID, WAIT_R, &zero, || Ok(1)), Err(Code::Closed));
     }
 
     #[test]
@@ -389,9 +338,9 @@ mod tests {
             total: -1.0,
             start: 0.0,
         };
-        assert_eq!(wait(fd, WAIT_R, &tm), TIMEOUT);
-        assert_eq!(listen(fd, 4), DONE);
-        assert_eq!(accept(fd, &tm), Err(TIMEOUT));
+        assert_eq!(wait(fd, WAIT_R, &tm), Err(Code::Timeout));
+        assert_eq!(listen(fd, 4), Ok(()));
+        assert_eq!(accept(fd, &tm), Err(Code::Timeout));
         destroy(&mut fd);
         assert_eq!(fd, INVALID);
         destroy(&mut fd);
@@ -400,7 +349,7 @@ mod tests {
     #[test]
     fn v6only_is_set() {
         let mut fd = create(libc::AF_INET6, libc::SOCK_STREAM, 0).unwrap();
-        assert_eq!(get_int(fd, libc::IPPROTO_IPV6, libc::IPV6_V6ONLY), Some(1));
+        assert!(with(fd, Socket::only_v6).unwrap());
         destroy(&mut fd);
     }
 }

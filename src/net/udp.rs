@@ -1,136 +1,36 @@
-//! Datagram system calls of the C core's usocket.c (`socket_sendto`,
-//! `socket_recv`, `socket_recvfrom`) plus the pieces of udp.c that need no
-//! Lua: the receive buffer policy, `setpeername("*")` and the numeric
-//! sendto address. Codes are those of [`super::errors`].
-use super::errors::{CLOSED, DONE};
+//! The pieces of udp.c that need no Lua: the receive buffer policy,
+//! `setpeername("*")` and the numeric sendto address (the datagram system
+//! calls are [`super::sock`]'s).
+use super::errors::{Code, Result};
 use super::resolve::{getaddrinfo, Hints};
-use super::sock::{self, Fd, SockAddr, INVALID, WAIT_R, WAIT_W};
+use super::sock::{self, Fd, SockAddr};
 use super::timeout::Timeout;
 use std::ffi::CStr;
 
-/// `UDP_DATAGRAMSIZE`: the default receive size, and the size of the C
-/// core's stack buffer (larger sizes are malloc'ed there).
-pub const DATAGRAMSIZE: usize = 8192;
+/// `UDP_DATAGRAMSIZE` (`_DATAGRAMSIZE`): the default receive size, and the
+/// size of the C core's stack buffer (larger sizes are malloc'ed there);
+/// 8 KiB like buffer.h's `BUF_SIZE`.
+pub const DATAGRAMSIZE: usize = super::buffer::BUF_SIZE;
 
 /// The largest buffer we ever hand to the kernel without first asking how
 /// big the pending datagram is: no UDP datagram (IPv4 or IPv6) is larger.
 pub const DGRAM_CAP: usize = 65536;
 
-/// `socket_sendto`: one datagram to `addr`. Returns (bytes sent, code);
-/// EPIPE reads as `CLOSED` (which udp.c words `refused`).
-pub fn sendto(fd: Fd, data: &[u8], addr: &SockAddr, tm: &Timeout) -> (usize, i32) {
-    if fd == INVALID {
-        return (0, CLOSED);
-    }
-    loop {
-        // SAFETY: data and addr are valid for their lengths.
-        let put = unsafe {
-            libc::sendto(
-                fd,
-                data.as_ptr() as *const libc::c_void,
-                data.len(),
-                libc::MSG_NOSIGNAL,
-                addr.as_ptr(),
-                addr.len,
-            )
-        };
-        if put >= 0 {
-            return (put as usize, DONE);
-        }
-        let e = sock::errno();
-        if e == libc::EPIPE {
-            return (0, CLOSED);
-        }
-        if e == libc::EPROTOTYPE || e == libc::EINTR {
-            continue;
-        }
-        if e != libc::EAGAIN {
-            return (0, e);
-        }
-        let w = sock::wait(fd, WAIT_W, tm);
-        if w != DONE {
-            return (0, w);
-        }
-    }
-}
-
-/// One `recvfrom(2)` call (`from` = None: plain recv).
-fn recv_once(fd: Fd, buf: &mut [u8], flags: i32, from: Option<&mut SockAddr>) -> isize {
-    match from {
-        // SAFETY: buf is writable for its length; the address storage and its
-        // length describe a writable sockaddr_storage.
-        Some(a) => unsafe {
-            a.len = std::mem::size_of::<libc::sockaddr_storage>() as libc::socklen_t;
-            libc::recvfrom(
-                fd,
-                buf.as_mut_ptr() as *mut libc::c_void,
-                buf.len(),
-                flags,
-                &mut a.storage as *mut _ as *mut libc::sockaddr,
-                &mut a.len,
-            )
-        },
-        // SAFETY: buf is writable for its length.
-        None => unsafe { libc::recv(fd, buf.as_mut_ptr() as *mut libc::c_void, buf.len(), flags) },
-    }
-}
-
-/// `socket_recv` / `socket_recvfrom` with `flags`: waits (within `tm`) until
-/// a datagram is there. Returns (bytes, code) where a zero-byte result is
-/// `CLOSED`, as in the C core (udp.c treats it as an empty datagram).
-fn recv_flags(
-    fd: Fd,
-    buf: &mut [u8],
-    flags: i32,
-    mut from: Option<&mut SockAddr>,
-    tm: &Timeout,
-) -> (usize, i32) {
-    if fd == INVALID {
-        return (0, CLOSED);
-    }
-    loop {
-        let got = recv_once(fd, buf, flags, from.as_deref_mut());
-        if got > 0 {
-            return (got as usize, DONE);
-        }
-        if got == 0 {
-            return (0, CLOSED);
-        }
-        let e = sock::errno();
-        if e == libc::EINTR {
-            continue;
-        }
-        if e != libc::EAGAIN {
-            return (0, e);
-        }
-        let w = sock::wait(fd, WAIT_R, tm);
-        if w != DONE {
-            return (0, w);
-        }
-    }
-}
-
-/// `socket_recv` / `socket_recvfrom` into `buf` (see [`recv_flags`]).
-pub fn recv(fd: Fd, buf: &mut [u8], from: Option<&mut SockAddr>, tm: &Timeout) -> (usize, i32) {
-    recv_flags(fd, buf, 0, from, tm)
-}
-
 /// How many bytes of buffer a receive of `wanted` bytes needs. Up to
 /// [`DGRAM_CAP`] that is `wanted` itself; beyond it the pending datagram is
 /// measured first (waiting within `tm`, `MSG_PEEK|MSG_TRUNC` reports its
 /// real length without consuming it), so memory follows what arrived, never
-/// the caller's number. `Err` carries the failure code of that wait.
-pub fn buffer_size(fd: Fd, wanted: usize, tm: &Timeout) -> Result<usize, i32> {
+/// the caller's number. `Err` is the failure of that wait.
+pub fn buffer_size(fd: Fd, wanted: usize, tm: &Timeout) -> Result<usize> {
     if wanted <= DGRAM_CAP {
         return Ok(wanted);
     }
-    let mut none = [0u8; 0];
-    match recv_flags(fd, &mut none, libc::MSG_PEEK | libc::MSG_TRUNC, None, tm) {
+    match sock::recv(fd, &mut [], libc::MSG_PEEK | libc::MSG_TRUNC, tm) {
         // a datagram (or, on a stream descriptor installed with setfd, data)
-        (n, DONE) => Ok(wanted.min(n.max(DGRAM_CAP))),
+        Ok(n) if n > 0 => Ok(wanted.min(n.max(DGRAM_CAP))),
         // an empty datagram, EOF, or a closed object: the real call says so
-        (_, CLOSED) => Ok(DGRAM_CAP.min(wanted)),
-        (_, e) => Err(e),
+        Ok(_) | Err(Code::Closed) => Ok(DGRAM_CAP.min(wanted)),
+        Err(e) => Err(e),
     }
 }
 
@@ -185,22 +85,22 @@ fn overcommit_mode() -> u8 {
 /// `inet_trydisconnect`: connect to an AF_UNSPEC address sized for the
 /// object's family (result ignored by udp.c; nothing for other families).
 pub fn disconnect(fd: Fd, family: i32, tm: &Timeout) {
+    use std::net::{Ipv4Addr, Ipv6Addr, SocketAddrV4, SocketAddrV6};
     let len = match family {
-        libc::AF_INET => std::mem::size_of::<libc::sockaddr_in>(),
-        libc::AF_INET6 => std::mem::size_of::<libc::sockaddr_in6>(),
+        libc::AF_INET => SockAddr::from(SocketAddrV4::new(Ipv4Addr::UNSPECIFIED, 0)).len(),
+        libc::AF_INET6 => SockAddr::from(SocketAddrV6::new(Ipv6Addr::UNSPECIFIED, 0, 0, 0)).len(),
         _ => return,
     };
-    let mut a = SockAddr::empty();
-    a.storage.ss_family = libc::AF_UNSPEC as libc::sa_family_t;
-    a.len = len as libc::socklen_t;
-    let _ = sock::connect(fd, &a, tm);
+    // SAFETY: an all-zero storage (AF_UNSPEC) is valid for any length in it.
+    let unspec = unsafe { SockAddr::new(std::mem::zeroed(), len) };
+    let _ = sock::connect(fd, &unspec, tm);
 }
 
 /// The destination of `sendto(data, ip, port)`: numeric host and service
-/// only, of the object's family; `Err` holds the raw EAI code (udp.c words it
-/// with plain `gai_strerror`). A numeric query has exactly one result; its
-/// family and address.
-pub fn numeric_dest(ip: &CStr, port: &CStr, family: i32) -> Result<(i32, SockAddr), i32> {
+/// only, of the object's family (udp.c words a failure with plain
+/// `gai_strerror`). A numeric query has exactly one result; its family and
+/// address.
+pub fn numeric_dest(ip: &CStr, port: &CStr, family: i32) -> Result<(i32, SockAddr)> {
     let hints = Hints {
         family,
         socktype: libc::SOCK_DGRAM,
@@ -208,10 +108,12 @@ pub fn numeric_dest(ip: &CStr, port: &CStr, family: i32) -> Result<(i32, SockAdd
     };
     match getaddrinfo(Some(ip), Some(port), hints) {
         Ok(list) => list
-            .first()
+            .iter()
+            .next()
             .map(|a| (a.family, a.addr))
-            .ok_or(libc::EAI_NONAME),
-        Err(e) => Err(e.code),
+            .ok_or(Code::GaiPlain(libc::EAI_NONAME)),
+        Err(Code::Gai { code, .. }) => Err(Code::GaiPlain(code)),
+        Err(e) => Err(e),
     }
 }
 

@@ -1,5 +1,14 @@
 use super::*;
-use crate::net::errors::TIMEOUT;
+use crate::net::errors::Code;
+use crate::net::sock::INVALID;
+
+fn sendto(fd: Fd, data: &[u8], to: &SockAddr, t: &Timeout) -> Result<usize> {
+    sock::send(fd, data, Some(to), sock::NOSIGNAL, t)
+}
+
+fn recv(fd: Fd, buf: &mut [u8], t: &Timeout) -> Result<usize> {
+    sock::recv(fd, buf, 0, t)
+}
 
 fn tm(block: f64) -> Timeout {
     Timeout {
@@ -17,18 +26,25 @@ fn bound() -> (Fd, SockAddr) {
         socktype: libc::SOCK_DGRAM,
         flags: 0,
     };
-    let a = getaddrinfo(Some(c"127.0.0.1"), Some(c"0"), h).unwrap()[0].addr;
-    assert_eq!(sock::bind(fd, &a), DONE);
+    let a = getaddrinfo(Some(c"127.0.0.1"), Some(c"0"), h)
+        .unwrap()
+        .iter()
+        .next()
+        .unwrap()
+        .addr;
+    assert_eq!(sock::bind(fd, &a), Ok(()));
     (fd, sock::name(fd, false).unwrap())
 }
 
 #[test]
 fn closed_descriptor() {
     let t = tm(-1.0);
-    assert_eq!(sendto(INVALID, b"x", &SockAddr::empty(), &t), (0, CLOSED));
-    let mut a = SockAddr::empty();
-    assert_eq!(recv(INVALID, &mut [0u8; 4], Some(&mut a), &t), (0, CLOSED));
-    assert_eq!(a.len, 0);
+    assert_eq!(
+        sendto(INVALID, b"x", &sock::no_address(), &t),
+        Err(Code::Closed)
+    );
+    assert_eq!(recv(INVALID, &mut [0u8; 4], &t), Err(Code::Closed));
+    assert!(sock::recv_from(INVALID, &mut [0u8; 4], &t).is_err());
     assert_eq!(buffer_size(INVALID, 1 << 20, &t), Ok(DGRAM_CAP));
 }
 
@@ -37,26 +53,26 @@ fn roundtrip_truncation_and_empty() {
     let (mut r, raddr) = bound();
     let (mut s, saddr) = bound();
     let t = tm(1.0);
-    assert_eq!(sendto(s, b"hello world", &raddr, &t), (11, DONE));
+    assert_eq!(sendto(s, b"hello world", &raddr, &t), Ok(11));
     let mut buf = [0u8; 5];
-    let mut from = SockAddr::empty();
     // truncated to the buffer; the rest of the datagram is gone
-    assert_eq!(recv(r, &mut buf, Some(&mut from), &t), (5, DONE));
+    let (n, from) = sock::recv_from(r, &mut buf, &t).unwrap();
+    assert_eq!(n, 5);
     assert_eq!(&buf, b"hello");
     let (h, p) = crate::net::resolve::numeric(&from).unwrap();
     let (_, sp) = crate::net::resolve::numeric(&saddr).unwrap();
     assert_eq!(h.as_bytes(), b"127.0.0.1");
     assert_eq!(p.as_bytes(), sp.as_bytes());
     // nothing left: zero timeout fails at once, a short one after polling
-    assert_eq!(recv(r, &mut buf, None, &tm(0.0)), (0, TIMEOUT));
-    assert_eq!(recv(r, &mut buf, None, &tm(0.02)), (0, TIMEOUT));
-    // an empty datagram reads as CLOSED with 0 bytes (udp.c: success)
-    assert_eq!(sendto(s, b"", &raddr, &t), (0, DONE));
-    assert_eq!(recv(r, &mut buf, None, &t), (0, CLOSED));
+    assert_eq!(recv(r, &mut buf, &tm(0.0)), Err(Code::Timeout));
+    assert_eq!(recv(r, &mut buf, &tm(0.02)), Err(Code::Timeout));
+    // an empty datagram reads as 0 bytes (udp.c: success)
+    assert_eq!(sendto(s, b"", &raddr, &t), Ok(0));
+    assert_eq!(recv(r, &mut buf, &t), Ok(0));
     // a zero-size read discards a pending datagram
-    assert_eq!(sendto(s, b"abc", &raddr, &t), (3, DONE));
-    assert_eq!(recv(r, &mut [], None, &t), (0, CLOSED));
-    assert_eq!(recv(r, &mut buf, None, &tm(0.0)), (0, TIMEOUT));
+    assert_eq!(sendto(s, b"abc", &raddr, &t), Ok(3));
+    assert_eq!(recv(r, &mut [], &t), Ok(0));
+    assert_eq!(recv(r, &mut buf, &tm(0.0)), Err(Code::Timeout));
     sock::destroy(&mut r);
     sock::destroy(&mut s);
 }
@@ -69,14 +85,14 @@ fn big_sizes_follow_the_datagram() {
     assert_eq!(buffer_size(r, 100, &t), Ok(100));
     assert_eq!(buffer_size(r, DGRAM_CAP, &t), Ok(DGRAM_CAP));
     // nothing pending: the measuring wait times out
-    assert_eq!(buffer_size(r, 1 << 40, &tm(0.0)), Err(TIMEOUT));
+    assert_eq!(buffer_size(r, 1 << 40, &tm(0.0)), Err(Code::Timeout));
     let data = vec![7u8; 30000];
-    assert_eq!(sendto(s, &data, &raddr, &t), (30000, DONE));
+    assert_eq!(sendto(s, &data, &raddr, &t), Ok(30000));
     // a huge request gets a cap-sized buffer, never the request
     assert_eq!(buffer_size(r, 1 << 40, &t), Ok(DGRAM_CAP));
     // measuring does not consume
     let mut buf = vec![0u8; DGRAM_CAP];
-    assert_eq!(recv(r, &mut buf, None, &t), (30000, DONE));
+    assert_eq!(recv(r, &mut buf, &t), Ok(30000));
     sock::destroy(&mut r);
     sock::destroy(&mut s);
 }
@@ -91,19 +107,9 @@ fn unix_datagrams_above_the_cap_are_measured() {
     );
     let big = vec![1u8; 100_000];
     let t = tm(1.0);
-    assert!(sock::set_int(
-        fds[0],
-        libc::SOL_SOCKET,
-        libc::SO_SNDBUF,
-        1 << 20
-    ));
-    assert!(sock::set_int(
-        fds[1],
-        libc::SOL_SOCKET,
-        libc::SO_RCVBUF,
-        1 << 20
-    ));
-    assert_eq!(sock::send(fds[0], &big, &t), (100_000, DONE));
+    assert!(sock::with(fds[0], |s| s.set_send_buffer_size(1 << 20)).is_ok());
+    assert!(sock::with(fds[1], |s| s.set_recv_buffer_size(1 << 20)).is_ok());
+    assert_eq!(sock::send(fds[0], &big, None, 0, &t), Ok(100_000));
     assert_eq!(buffer_size(fds[1], 1 << 30, &t), Ok(100_000));
     assert_eq!(buffer_size(fds[1], 80_000, &t), Ok(80_000));
     for fd in &mut fds {
@@ -117,12 +123,12 @@ fn connected_refusal_and_disconnect() {
     sock::destroy(&mut probe); // nobody listens there any more
     let (mut c, _) = bound();
     let t = tm(1.0);
-    assert_eq!(sock::connect(c, &dead, &t), DONE);
-    assert_eq!(sock::send(c, b"x", &t).1, DONE);
+    assert_eq!(sock::connect(c, &dead, &t), Ok(()));
+    assert_eq!(sock::send(c, b"x", None, 0, &t), Ok(1));
     let mut buf = [0u8; 8];
-    assert_eq!(recv(c, &mut buf, None, &t), (0, libc::ECONNREFUSED));
+    assert_eq!(recv(c, &mut buf, &t), Err(Code::Errno(libc::ECONNREFUSED)));
     disconnect(c, libc::AF_INET, &t);
-    assert_eq!(sock::name(c, true).err(), Some(libc::ENOTCONN));
+    assert_eq!(sock::name(c, true).err(), Some(Code::Errno(libc::ENOTCONN)));
     // unknown family: nothing happens
     disconnect(c, libc::AF_UNSPEC, &t);
     sock::destroy(&mut c);
@@ -136,15 +142,15 @@ fn numeric_destinations() {
     assert_eq!(f, libc::AF_INET6);
     assert_eq!(
         numeric_dest(c"localhost", c"9", libc::AF_UNSPEC).err(),
-        Some(libc::EAI_NONAME)
+        Some(Code::GaiPlain(libc::EAI_NONAME))
     );
     assert_eq!(
         numeric_dest(c"127.0.0.1", c"echo", libc::AF_UNSPEC).err(),
-        Some(libc::EAI_NONAME)
+        Some(Code::GaiPlain(libc::EAI_NONAME))
     );
     assert_eq!(
         numeric_dest(c"::1", c"9", libc::AF_INET).err(),
-        Some(-9 /* EAI_ADDRFAMILY */)
+        Some(Code::GaiPlain(-9 /* EAI_ADDRFAMILY */))
     );
 }
 

@@ -7,10 +7,9 @@
 //! so a stream write to a vanished peer raises SIGPIPE exactly as it does
 //! with the C modules (harmless once `socket.core` is loaded, which ignores
 //! it process-wide).
-use super::buffer::Io;
-use super::errors::{CLOSED, DONE};
-use super::options::{Kind, Opt};
-use super::sock::{self, Fd, SockAddr, INVALID, WAIT_R, WAIT_W};
+use super::buffer::{received, sent, Io, Moved};
+use super::errors::{Code, Result};
+use super::sock::{self, Fd, SockAddr, WAIT_R, WAIT_W};
 use super::timeout::Timeout;
 use std::ffi::CStr;
 
@@ -20,183 +19,105 @@ pub const SUN_PATH: usize = 108;
 const SUN_OFFSET: usize = std::mem::size_of::<libc::sa_family_t>();
 
 /// The address of `path` (a C string: what follows an embedded NUL is
-/// already gone) with 3.1.0's length, family field + path bytes, no NUL.
-/// `None` when the path does not fit: the caller's `"path too long"`.
+/// already gone) with 3.1.0's length, family field + path bytes, no NUL
+/// (socket2's `SockAddr::unix` counts the NUL, so the kernel would see
+/// another length). `None` when the path does not fit: the caller's
+/// `"path too long"`.
 pub fn address(path: &CStr) -> Option<SockAddr> {
     let p = path.to_bytes();
     if p.len() >= SUN_PATH {
         return None;
     }
-    let mut a = SockAddr::empty();
-    // SAFETY: sockaddr_un fits inside sockaddr_storage and is plain data.
-    let un = unsafe { &mut *(&mut a.storage as *mut _ as *mut libc::sockaddr_un) };
+    // SAFETY: sockaddr_un is plain data; all-zero is valid.
+    let mut un: libc::sockaddr_un = unsafe { std::mem::zeroed() };
     un.sun_family = libc::AF_UNIX as libc::sa_family_t;
     for (d, s) in un.sun_path.iter_mut().zip(p) {
         *d = *s as libc::c_char;
     }
-    a.len = (SUN_OFFSET + p.len()) as libc::socklen_t;
-    Some(a)
+    // SAFETY: sockaddr_storage is plain data, larger than sockaddr_un.
+    let mut storage: libc::sockaddr_storage = unsafe { std::mem::zeroed() };
+    // SAFETY: the storage has room for a sockaddr_un.
+    unsafe { std::ptr::write(&mut storage as *mut _ as *mut libc::sockaddr_un, un) };
+    let len = (SUN_OFFSET + p.len()) as libc::socklen_t;
+    // SAFETY: an AF_UNIX address of that length is in the storage.
+    Some(unsafe { SockAddr::new(storage, len) })
 }
 
 /// The `sun_path` of an address as the C string the reference pushes (up to
 /// the first NUL; `""` for an unnamed socket, whose path stays zeroed).
 pub fn path_of(a: &SockAddr) -> &[u8] {
-    // SAFETY: sockaddr_storage is larger than sockaddr_un; plain bytes.
-    let raw = unsafe {
-        std::slice::from_raw_parts(
-            (&a.storage as *const _ as *const u8).add(SUN_OFFSET),
-            SUN_PATH,
-        )
-    };
+    // SAFETY: a SockAddr holds a whole sockaddr_storage, larger than
+    // sockaddr_un; plain bytes.
+    let raw =
+        unsafe { std::slice::from_raw_parts((a.as_ptr() as *const u8).add(SUN_OFFSET), SUN_PATH) };
     match raw.iter().position(|&b| b == 0) {
         Some(n) => &raw[..n],
         None => raw,
     }
 }
 
-/// `getsockname` of a unix socket: its path, or the errno.
-pub fn sockname(fd: Fd) -> Result<SockAddr, i32> {
+/// `getsockname` of a unix socket.
+pub fn sockname(fd: Fd) -> Result<SockAddr> {
     sock::name(fd, false)
-}
-
-/// `socket_send` / `socket_sendto` of usocket.c: one successful call moving
-/// as much as the kernel takes, flags 0. Returns (bytes, code); EPIPE reads
-/// as `CLOSED`.
-pub fn send(fd: Fd, data: &[u8], to: Option<&SockAddr>, tm: &Timeout) -> (usize, i32) {
-    if fd == INVALID {
-        return (0, CLOSED);
-    }
-    let ptr = data.as_ptr() as *const libc::c_void;
-    loop {
-        let put = match to {
-            // SAFETY: data and the address are valid for their lengths.
-            Some(a) => unsafe { libc::sendto(fd, ptr, data.len(), 0, a.as_ptr(), a.len) },
-            // SAFETY: data is valid for its length.
-            None => unsafe { libc::send(fd, ptr, data.len(), 0) },
-        };
-        if put >= 0 {
-            return (put as usize, DONE);
-        }
-        match sock::errno() {
-            libc::EPIPE => return (0, CLOSED),
-            libc::EPROTOTYPE | libc::EINTR => continue,
-            libc::EAGAIN => {}
-            e => return (0, e),
-        }
-        let w = sock::wait(fd, WAIT_W, tm);
-        if w != DONE {
-            return (0, w);
-        }
-    }
 }
 
 /// A unix stream socket as a buffered transport.
 pub struct StreamIo(pub Fd);
 
 impl Io for StreamIo {
-    fn recv(&mut self, buf: &mut [u8], tm: &mut Timeout) -> (usize, i32) {
-        sock::recv(self.0, buf, tm)
+    fn recv(&mut self, buf: &mut [u8], tm: &mut Timeout) -> Moved {
+        received(sock::recv(self.0, buf, 0, tm))
     }
-    fn send(&mut self, data: &[u8], tm: &mut Timeout) -> (usize, i32) {
-        send(self.0, data, None, tm)
+    fn recv_uninit(&mut self, buf: &mut [std::mem::MaybeUninit<u8>], tm: &mut Timeout) -> Moved {
+        received(sock::recv_uninit(self.0, buf, 0, tm))
+    }
+    fn send(&mut self, data: &[u8], tm: &mut Timeout) -> Moved {
+        sent(sock::send(self.0, data, None, 0, tm))
     }
 }
 
 /// A device as a buffered transport: `socket_read` / `socket_write`, the
-/// read(2)/write(2) twins of recv/send (EOF is `CLOSED`).
+/// read(2)/write(2) twins of recv/send (raw libc: a device is no socket).
 pub struct DevIo(pub Fd);
 
 impl Io for DevIo {
-    fn recv(&mut self, buf: &mut [u8], tm: &mut Timeout) -> (usize, i32) {
-        if self.0 == INVALID {
-            return (0, CLOSED);
-        }
-        loop {
+    fn recv(&mut self, buf: &mut [u8], tm: &mut Timeout) -> Moved {
+        let (fd, p) = (self.0, buf.as_mut_ptr() as *mut libc::c_void);
+        received(sock::retry(fd, WAIT_R, tm, || {
             // SAFETY: buf is writable for its length.
-            let got =
-                unsafe { libc::read(self.0, buf.as_mut_ptr() as *mut libc::c_void, buf.len()) };
-            if got > 0 {
-                return (got as usize, DONE);
-            }
-            if got == 0 {
-                return (0, CLOSED);
-            }
-            match sock::errno() {
-                libc::EINTR => continue,
-                libc::EAGAIN => {}
-                e => return (0, e),
-            }
-            let w = sock::wait(self.0, WAIT_R, tm);
-            if w != DONE {
-                return (0, w);
-            }
-        }
+            sock::cvt(unsafe { libc::read(fd, p, buf.len()) })
+        }))
     }
-    fn send(&mut self, data: &[u8], tm: &mut Timeout) -> (usize, i32) {
-        if self.0 == INVALID {
-            return (0, CLOSED);
-        }
-        loop {
-            // SAFETY: data is valid for its length.
-            let put =
-                unsafe { libc::write(self.0, data.as_ptr() as *const libc::c_void, data.len()) };
-            if put >= 0 {
-                return (put as usize, DONE);
-            }
-            match sock::errno() {
-                libc::EPIPE => return (0, CLOSED),
-                libc::EPROTOTYPE | libc::EINTR => continue,
-                libc::EAGAIN => {}
-                e => return (0, e),
-            }
-            let w = sock::wait(self.0, WAIT_W, tm);
-            if w != DONE {
-                return (0, w);
-            }
-        }
+    fn send(&mut self, data: &[u8], tm: &mut Timeout) -> Moved {
+        let (fd, p) = (self.0, data.as_ptr() as *const libc::c_void);
+        sent(sock::retry(fd, WAIT_W, tm, || {
+            // SAFETY: data is readable for its length.
+            sock::cvt(unsafe { libc::write(fd, p, data.len()) })
+        }))
     }
 }
 
 /// serial.c's open: read/write, never the controlling terminal, no termios
-/// changes, then non-blocking. The descriptor or the errno.
-pub fn open_device(path: &CStr) -> Result<Fd, i32> {
+/// changes, then non-blocking.
+pub fn open_device(path: &CStr) -> Result<Fd> {
     // SAFETY: path is NUL-terminated.
     let fd = unsafe { libc::open(path.as_ptr(), libc::O_NOCTTY | libc::O_RDWR) };
     if fd < 0 {
-        return Err(sock::errno());
+        return Err(Code::last_os());
     }
-    sock::set_nonblocking(fd);
+    sock::set_blocking(fd, false);
     Ok(fd)
 }
 
 /// Creates an AF_UNIX socket of `socktype` (non-blocking).
-pub fn create(socktype: i32) -> Result<Fd, i32> {
+pub fn create(socktype: i32) -> Result<Fd> {
     sock::create(libc::AF_UNIX, socktype, 0)
 }
-
-const fn opt(name: &'static str, kind: Kind, opt: i32) -> Opt {
-    Opt {
-        name,
-        kind,
-        level: libc::SOL_SOCKET,
-        opt,
-    }
-}
-
-/// unixstream.c's `optset`.
-pub const STREAM_SET: &[Opt] = &[
-    opt("keepalive", Kind::Bool, libc::SO_KEEPALIVE),
-    opt("reuseaddr", Kind::Bool, libc::SO_REUSEADDR),
-    opt("linger", Kind::Linger, libc::SO_LINGER),
-];
-
-/// unixdgram.c's `optset`.
-pub const DGRAM_SET: &[Opt] = &[opt("reuseaddr", Kind::Bool, libc::SO_REUSEADDR)];
 
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::net::errors::TIMEOUT;
+    use crate::net::sock::INVALID;
 
     fn tmp_path(tag: &str) -> std::ffi::CString {
         let p = std::env::temp_dir().join(format!("lsrs-unix-{}-{tag}", std::process::id()));
@@ -207,15 +128,15 @@ mod tests {
     #[test]
     fn address_lengths() {
         let a = address(c"/tmp/x").unwrap();
-        assert_eq!(a.len as usize, 2 + 6);
-        assert_eq!(a.family(), libc::AF_UNIX);
+        assert_eq!(a.len() as usize, 2 + 6);
+        assert_eq!(a.family() as i32, libc::AF_UNIX);
         assert_eq!(path_of(&a), b"/tmp/x");
         let long = std::ffi::CString::new(vec![b'a'; 107]).unwrap();
         assert_eq!(path_of(&address(&long).unwrap()).len(), 107);
         let too = std::ffi::CString::new(vec![b'a'; 108]).unwrap();
         assert!(address(&too).is_none());
-        assert_eq!(address(c"").unwrap().len, 2);
-        assert_eq!(path_of(&SockAddr::empty()), b"");
+        assert_eq!(address(c"").unwrap().len(), 2);
+        assert_eq!(path_of(&sock::no_address()), b"");
     }
 
     #[test]
@@ -223,8 +144,8 @@ mod tests {
         let path = tmp_path("s");
         let addr = address(&path).unwrap();
         let mut srv = create(libc::SOCK_STREAM).unwrap();
-        assert_eq!(sock::bind(srv, &addr), DONE);
-        assert_eq!(sock::listen(srv, 4), DONE);
+        assert_eq!(sock::bind(srv, &addr), Ok(()));
+        assert_eq!(sock::listen(srv, 4), Ok(()));
         assert_eq!(path_of(&sockname(srv).unwrap()), path.to_bytes());
         let mut tm = Timeout {
             block: 1.0,
@@ -232,22 +153,28 @@ mod tests {
             start: crate::net::time::gettime(),
         };
         let mut cli = create(libc::SOCK_STREAM).unwrap();
-        assert_eq!(sock::connect(cli, &addr, &tm), DONE);
+        assert_eq!(sock::connect(cli, &addr, &tm), Ok(()));
         assert_eq!(path_of(&sockname(cli).unwrap()), b"");
         let mut acc = sock::accept(srv, &tm).unwrap();
-        assert_eq!(StreamIo(cli).send(b"hi", &mut tm), (2, DONE));
+        assert_eq!(StreamIo(cli).send(b"hi", &mut tm), (2, Ok(())));
         let mut b = [0u8; 8];
-        assert_eq!(StreamIo(acc).recv(&mut b, &mut tm), (2, DONE));
+        assert_eq!(StreamIo(acc).recv(&mut b, &mut tm), (2, Ok(())));
         let mut zero = Timeout {
             block: 0.0,
             total: -1.0,
             start: 0.0,
         };
-        assert_eq!(StreamIo(acc).recv(&mut b, &mut zero), (0, TIMEOUT));
+        assert_eq!(
+            StreamIo(acc).recv(&mut b, &mut zero),
+            (0, Err(Code::Timeout))
+        );
         for fd in [&mut cli, &mut acc, &mut srv] {
             sock::destroy(fd);
         }
-        assert_eq!(StreamIo(INVALID).send(b"x", &mut tm), (0, CLOSED));
+        assert_eq!(
+            StreamIo(INVALID).send(b"x", &mut tm),
+            (0, Err(Code::Closed))
+        );
         let _ = std::fs::remove_file(path.to_str().unwrap());
     }
 
@@ -256,19 +183,19 @@ mod tests {
         let path = tmp_path("d");
         let addr = address(&path).unwrap();
         let mut r = create(libc::SOCK_DGRAM).unwrap();
-        assert_eq!(sock::bind(r, &addr), DONE);
+        assert_eq!(sock::bind(r, &addr), Ok(()));
         let mut s = create(libc::SOCK_DGRAM).unwrap();
         let tm = Timeout::default();
-        assert_eq!(send(s, b"abc", Some(&addr), &tm), (3, DONE));
-        let mut from = SockAddr::empty();
+        assert_eq!(sock::send(s, b"abc", Some(&addr), 0, &tm), Ok(3));
         let mut b = [0u8; 8];
-        assert_eq!(
-            crate::net::udp::recv(r, &mut b, Some(&mut from), &tm),
-            (3, DONE)
-        );
+        let (n, from) = sock::recv_from(r, &mut b, &tm).unwrap();
+        assert_eq!(n, 3);
         assert_eq!(path_of(&from), b"");
         let gone = address(c"/nonexistent/x").unwrap();
-        assert_eq!(send(s, b"x", Some(&gone), &tm), (0, libc::ENOENT));
+        assert_eq!(
+            sock::send(s, b"x", Some(&gone), 0, &tm),
+            Err(Code::Errno(libc::ENOENT))
+        );
         sock::destroy(&mut s);
         sock::destroy(&mut r);
         let _ = std::fs::remove_file(path.to_str().unwrap());
@@ -276,12 +203,18 @@ mod tests {
 
     #[test]
     fn device() {
-        assert_eq!(open_device(c"/nonexistent"), Err(libc::ENOENT));
+        assert_eq!(open_device(c"/nonexistent"), Err(Code::Errno(libc::ENOENT)));
         let mut fd = open_device(c"/dev/null").unwrap();
         let mut tm = Timeout::default();
-        assert_eq!(DevIo(fd).send(b"abc", &mut tm), (3, DONE));
-        assert_eq!(DevIo(fd).recv(&mut [0u8; 4], &mut tm), (0, CLOSED));
+        assert_eq!(DevIo(fd).send(b"abc", &mut tm), (3, Ok(())));
+        assert_eq!(
+            DevIo(fd).recv(&mut [0u8; 4], &mut tm),
+            (0, Err(Code::Closed))
+        );
         sock::destroy(&mut fd);
-        assert_eq!(DevIo(INVALID).recv(&mut [0u8; 4], &mut tm), (0, CLOSED));
+        assert_eq!(
+            DevIo(INVALID).recv(&mut [0u8; 4], &mut tm),
+            (0, Err(Code::Closed))
+        );
     }
 }

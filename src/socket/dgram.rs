@@ -4,70 +4,70 @@
 //! and how a connected send is made.
 use crate::lua::{Pushed, State};
 use crate::net::cast::c_size;
-use crate::net::errors::{gai_strerror, socket_strerror, ErrText, CLOSED, DONE};
+use crate::net::errors::{self, Code, ErrText};
 use crate::net::sink::Sink;
-use crate::net::sock::{Fd, SockAddr};
+use crate::net::sock::{self, Fd, SockAddr};
 use crate::net::timeout::Timeout;
 use crate::net::udp::{self as nudp, DATAGRAMSIZE};
 use crate::socket::class::{check, check_any, Family};
 use std::ffi::CStr;
+use std::mem::MaybeUninit;
 use std::os::raw::c_int;
 
 /// A family of datagram sockets.
 pub trait Datagram: Family {
     const CONNECTED: &'static CStr;
     const UNCONNECTED: &'static CStr;
-    /// The sender of a datagram, formatted (plain data).
-    type Sender: Copy;
-    /// Formats the address `recvfrom` filled in (left empty on an fd-less
-    /// object).
-    fn sender(addr: &mut SockAddr) -> Result<Self::Sender, Fail>;
+    /// The sender of a datagram, formatted (plain data, no destructor: it
+    /// is alive while the result is pushed).
+    type Sender;
+    /// Formats the address `recvfrom` filled in (`no_address` on an
+    /// fd-less object).
+    fn sender(addr: SockAddr) -> errors::Result<Self::Sender>;
     /// Pushes the sender after the data; returns how many values.
     fn push_sender(l: State<'_>, s: &Self::Sender) -> c_int;
     /// One send on a connected socket.
-    fn send(fd: Fd, data: &[u8], tm: &Timeout) -> (usize, i32);
+    fn send(fd: Fd, data: &[u8], tm: &Timeout) -> errors::Result<usize>;
 }
 
-/// Why a receive or send returns `nil, err`.
+/// Why a receive returns `nil, err`.
 #[derive(Clone, Copy)]
-pub enum Fail {
+enum Fail {
     /// the C core's failed malloc (or the host's allocator refusing ours)
     Oom,
-    /// a transport code or errno
-    Code(i32),
-    /// getnameinfo of the sender (raw gai_strerror)
-    Gai(i32),
+    Code(Code),
+}
+
+impl From<Code> for Fail {
+    fn from(c: Code) -> Fail {
+        Fail::Code(c)
+    }
 }
 
 /// `udp_strerror` / `unixdgram_strerror`: the transport's "closed" means
 /// the datagram was refused.
-pub fn strerror(code: i32) -> ErrText {
-    if code == CLOSED {
-        ErrText::new(b"refused")
-    } else {
-        socket_strerror(code).unwrap_or(ErrText::new(b"unknown error"))
+fn strerror(code: Code) -> ErrText {
+    match code {
+        Code::Closed => ErrText::new(b"refused"),
+        c => c.text(),
     }
 }
 
 impl Fail {
-    pub fn text(self) -> ErrText {
+    fn text(self) -> ErrText {
         match self {
             Fail::Oom => ErrText::new(b"out of memory"),
             Fail::Code(c) => strerror(c),
-            Fail::Gai(c) => gai_strerror(c),
         }
     }
 }
 
 /// The result of a send: the byte count (a float), or the error text.
-pub fn sent(r: (usize, i32)) -> Result<f64, ErrText> {
-    match r {
-        (n, DONE) => Ok(n as f64),
-        (_, e) => Err(strerror(e)),
-    }
+pub fn sent(r: errors::Result<usize>) -> Result<f64, ErrText> {
+    r.map(|n| n as f64).map_err(strerror)
 }
 
-/// The size argument at 2 (default 8192), cast like C's
+/// The size argument at 2 (default `_DATAGRAMSIZE`), cast like C's
 /// `(size_t) luaL_optnumber(...)`; x86-64's unsigned conversion takes NaN
 /// down the 2^63 path.
 fn wanted_arg(l: State<'_>) -> usize {
@@ -115,19 +115,22 @@ crate::lua_fn! {
 /// (`CLOSED`, also on an fd-less object) is an empty datagram.
 fn recv_into<F: Datagram>(
     fd: Fd,
-    buf: &mut [u8],
+    buf: &mut [MaybeUninit<u8>],
     with_from: bool,
     tm: &Timeout,
 ) -> Result<(usize, Option<F::Sender>), Fail> {
-    let mut from = SockAddr::empty();
-    let (n, err) = nudp::recv(fd, buf, with_from.then_some(&mut from), tm);
-    if err != DONE && err != CLOSED {
-        return Err(Fail::Code(err));
-    }
-    if !with_from {
-        return Ok((n, None));
-    }
-    Ok((n, Some(F::sender(&mut from)?)))
+    let r = if with_from {
+        sock::recv_from_uninit(fd, buf, tm).map(|(n, a)| (n, Some(a)))
+    } else {
+        sock::recv_uninit(fd, buf, 0, tm).map(|n| (n, None))
+    };
+    let (n, from) = match r {
+        Ok(v) => v,
+        // an fd-less object: nothing received, the address never filled
+        Err(Code::Closed) => (0, with_from.then(sock::no_address)),
+        Err(e) => return Err(e.into()),
+    };
+    Ok((n, from.map(F::sender).transpose()?))
 }
 
 /// Pushes the data and the sender, if asked for.
@@ -146,14 +149,19 @@ fn recv_and_push<F: Datagram>(l: State<'_>, o: &mut F, wanted: usize, with_from:
     let fd = *o.fd();
     let tm = o.tm();
     if wanted <= DATAGRAMSIZE {
-        let mut small = [0u8; DATAGRAMSIZE];
+        // not zeroed: the kernel writes what it returns
+        let mut small = [MaybeUninit::<u8>::uninit(); DATAGRAMSIZE];
         let r = l.pure(|| {
             tm.begin();
             recv_into::<F>(fd, &mut small[..wanted], with_from, tm)
         });
         return match r {
             Ok((len, sender)) => {
-                l.push_bytes(&small[..len]);
+                // SAFETY: recv wrote the first `len` bytes (len <= wanted).
+                let data = unsafe {
+                    std::slice::from_raw_parts(small.as_ptr() as *const u8, len.min(wanted))
+                };
+                l.push_bytes(data);
                 push_data::<F>(l, &sender)
             }
             Err(e) => crate::lua::Push::push(Err::<Pushed, _>(e.text()), l),
@@ -165,9 +173,9 @@ fn recv_and_push<F: Datagram>(l: State<'_>, o: &mut F, wanted: usize, with_from:
         if nudp::malloc_fails(wanted) {
             return Err(Fail::Oom);
         }
-        let size = nudp::buffer_size(fd, wanted, tm).map_err(Fail::Code)?;
+        let size = nudp::buffer_size(fd, wanted, tm)?;
         let room = out.room(size).map_err(|_| Fail::Oom)?;
-        let (len, sender) = recv_into::<F>(fd, &mut room[..size], with_from, tm)?;
+        let (len, sender) = recv_into::<F>(fd, sock::uninit(&mut room[..size]), with_from, tm)?;
         out.commit(len);
         Ok(sender)
     });

@@ -1,14 +1,16 @@
 //! `socket.dns` (the C core's inet.c globals): toip, getaddrinfo, tohostname,
 //! getnameinfo, gethostname.
 //!
-//! Multi-value results are collected in the work phase and pushed from a
-//! `ManuallyDrop`, so no destructor is pending while the Lua API may raise
-//! (a memory error there leaks the list instead of skipping its drop).
-use crate::lua::State;
-use crate::net::errors::{gai_mapped, host_strerror, socket_strerror, ErrText};
-use crate::net::resolve::{self, Hints, HostEnt, NI_MAXHOST, NI_MAXSERV};
-use std::mem::ManuallyDrop;
-use std::os::raw::c_int;
+//! The resolver works into a [`crate::lua::HostBuf`] made in phase 1: the
+//! reentrant resolver's work area for a host entry, the records of a list
+//! of names (`net::resolve`); libc's own lists are freed inside the work
+//! phase. Phase 3 pushes from that buffer, so nothing with a destructor is
+//! alive while the Lua API may raise, and a raise leaves the buffer to its
+//! guard.
+use crate::lua::{HostBuf, Pushed, State};
+use crate::net::errors::ErrText;
+use crate::net::resolve::{self, HostEnt, Resolved};
+use crate::net::sink::{Records, Sink};
 
 /// Registers the functions into the `dns` table on top, in inet.c's order.
 pub fn open(l: State) {
@@ -24,158 +26,140 @@ pub fn open(l: State) {
     );
 }
 
-/// `nil, text`.
-fn fail(l: State<'_>, text: ErrText) -> c_int {
-    crate::lua::Push::push(Err::<(), _>(text), l)
+/// The outcome of the work phase: the result to push, or `nil, text`; a
+/// result that could not grow raises the C core's memory error.
+fn settle<T>(l: State<'_>, buf: &mut HostBuf<'_>, r: Resolved<T>) -> Result<T, ErrText> {
+    match r {
+        Ok(Ok(v)) => Ok(v),
+        Ok(Err(e)) => {
+            buf.release();
+            Err(e.into())
+        }
+        Err(_) => {
+            buf.release();
+            l.raise_oom()
+        }
+    }
 }
 
 /// `inet_pushresolved`: `{name = ..., alias = {...}, ip = {...}}`.
-fn push_resolved(l: State, h: &HostEnt) {
+fn push_resolved(l: State, h: &HostEnt<'_>) {
     l.new_table(0, 0);
     l.push_str("name");
-    l.push_bytes(&h.name);
+    l.push_bytes(h.name());
     l.set_table(-3);
     l.push_str("ip");
     l.push_str("alias");
     l.new_table(0, 0);
-    for (i, a) in h.aliases.iter().enumerate() {
+    for (i, a) in h.aliases().enumerate() {
         l.push_bytes(a);
         l.raw_seti(-2, i as i64 + 1);
     }
     l.set_table(-4);
     l.new_table(0, 0);
-    for (i, a) in h.addrs.iter().enumerate() {
-        l.push_bytes(a);
+    for (i, a) in h.addrs().enumerate() {
+        l.push_bytes(a.as_bytes());
         l.raw_seti(-2, i as i64 + 1);
     }
     l.set_table(-3);
 }
 
-fn gethost(l: State, want_ip: bool) -> c_int {
+fn gethost(l: State, want_ip: bool) -> Result<Pushed, ErrText> {
     let name = l.check_cstr(1);
-    match l.pure(|| resolve::gethost(name)) {
-        Err(code) => fail(l, host_strerror(code)),
-        Ok(h) => {
-            let h = ManuallyDrop::new(h);
-            if want_ip {
-                l.push_bytes(h.addrs.first().map_or(&b""[..], |a| &a[..]));
-            } else {
-                l.push_bytes(&h.name);
-            }
-            push_resolved(l, &h);
-            drop(ManuallyDrop::into_inner(h));
-            2
+    let mut area = l.new_hostbuf();
+    let a = &mut area;
+    // (not `settle`: the entry borrows the area)
+    let h = match l.pure(move || resolve::gethost(name, a)) {
+        Ok(Ok(h)) => h,
+        Ok(Err(e)) => {
+            area.release();
+            return Err(e.into());
         }
+        Err(_) => {
+            area.release();
+            l.raise_oom()
+        }
+    };
+    if want_ip {
+        match h.addrs().next() {
+            Some(a) => l.push_bytes(a.as_bytes()),
+            None => l.push_bytes(b""),
+        }
+    } else {
+        l.push_bytes(h.name());
     }
+    push_resolved(l, &h);
+    area.release();
+    Ok(Pushed(2))
 }
 
-crate::lua_fn! { fn toip(l) { gethost(l, true) } }
-crate::lua_fn! { fn tohostname(l) { gethost(l, false) } }
+crate::lua_fn! { fn toip(l) -> Result<Pushed, ErrText> { gethost(l, true) } }
+crate::lua_fn! { fn tohostname(l) -> Result<Pushed, ErrText> { gethost(l, false) } }
 
 crate::lua_fn! {
-    fn gethostname(l) {
-        match l.pure(resolve::gethostname) {
-            Ok(n) => {
-                l.push_owned(n);
-                1
-            }
-            Err(e) => fail(l, socket_strerror(e).unwrap_or(ErrText::new(b"unknown error"))),
-        }
+    fn gethostname(l) -> Result<Pushed, ErrText> {
+        let n = l.pure(resolve::gethostname)?;
+        l.push_bytes(n.as_bytes());
+        Ok(Pushed(1))
     }
 }
-
-const STREAM_UNSPEC: Hints = Hints {
-    family: libc::AF_UNSPEC,
-    socktype: libc::SOCK_STREAM,
-    flags: 0,
-};
 
 crate::lua_fn! {
     /// `getaddrinfo(host)`: `{{family = ..., addr = ...}, ...}`.
-    fn getaddrinfo(l) {
+    fn getaddrinfo(l) -> Result<Pushed, ErrText> {
         let host = l.check_cstr(1);
-        let res = l.pure(|| {
-            let list = resolve::getaddrinfo(Some(host), None, STREAM_UNSPEC)
-                .map_err(|e| gai_mapped(e.code, e.errno))?;
-            let mut out = Vec::with_capacity(list.len());
-            for ai in &list {
-                let (code, h, _) = resolve::getnameinfo(&ai.addr, NI_MAXHOST, 0, libc::NI_NUMERICHOST);
-                if code != 0 {
-                    return Err(gai_mapped(code, crate::net::sock::errno()));
-                }
-                out.push((ai.family, h.as_bytes().to_vec()));
-            }
-            Ok::<_, Option<ErrText>>(out)
-        });
-        match res {
-            Err(e) => fail(l, e.unwrap_or(ErrText::new(b"unknown error"))),
-            Ok(list) => {
-                let list = ManuallyDrop::new(list);
-                l.new_table(0, 0);
-                for (i, (family, addr)) in list.iter().enumerate() {
-                    l.new_table(0, 0);
-                    l.push_str("family");
-                    l.push_str(match *family {
-                        libc::AF_INET => "inet",
-                        libc::AF_INET6 => "inet6",
-                        libc::AF_UNSPEC => "unspec",
-                        _ => "unknown",
-                    });
-                    l.set_table(-3);
-                    l.push_str("addr");
-                    l.push_bytes(addr);
-                    l.set_table(-3);
-                    l.raw_seti(-2, i as i64 + 1);
-                }
-                drop(ManuallyDrop::into_inner(list));
-                1
-            }
+        let mut out = l.new_hostbuf();
+        let o = &mut out;
+        let r = l.pure(move || resolve::address_records(host, o));
+        settle(l, &mut out, r)?;
+        l.new_table(0, 0);
+        let mut recs = Records::new(out.as_slice());
+        let mut i = 0;
+        while let (Some(family), Some(addr)) = (recs.next(), recs.next()) {
+            i += 1;
+            l.new_table(0, 0);
+            l.push_bytes(family);
+            l.set_field(-2, c"family");
+            l.push_bytes(addr);
+            l.set_field(-2, c"addr");
+            l.raw_seti(-2, i);
         }
+        out.release();
+        Ok(Pushed(1))
     }
 }
 
 crate::lua_fn! {
     /// `getnameinfo(host, serv)`: host names of every result, and the
     /// service name of the last one when `serv` was given.
-    fn getnameinfo(l) {
+    fn getnameinfo(l) -> Result<Pushed, ErrText> {
         let host = l.opt_cstr(1);
         let serv = l.opt_cstr(2);
         if host.is_none() && serv.is_none() {
             l.error_msg(c"host and serv cannot be both nil");
         }
-        let res = l.pure(|| {
-            let list = resolve::getaddrinfo(host, serv, STREAM_UNSPEC).map_err(|e| gai_mapped(e.code, e.errno))?;
-            let mut names = Vec::new();
-            let mut last_serv = Vec::new();
-            for ai in &list {
-                let hc = if host.is_some() { NI_MAXHOST } else { 0 };
-                let sc = if serv.is_some() { NI_MAXSERV } else { 0 };
-                let (_, h, s) = resolve::getnameinfo(&ai.addr, hc, sc, 0);
-                if host.is_some() {
-                    names.push(h.as_bytes().to_vec());
-                }
-                last_serv = s.as_bytes().to_vec();
+        let mut out = l.new_hostbuf();
+        let o = &mut out;
+        let r = l.pure(move || resolve::name_records(host, serv, o));
+        settle(l, &mut out, r)?;
+        l.new_table(0, 0);
+        let mut recs = Records::new(out.as_slice());
+        let (mut i, mut last_serv) = (0, &b""[..]);
+        while let (Some(h), Some(s)) = (recs.next(), recs.next()) {
+            i += 1;
+            if host.is_some() {
+                l.push_bytes(h);
+                l.raw_seti(-2, i);
             }
-            Ok::<_, Option<ErrText>>((names, last_serv))
-        });
-        match res {
-            Err(e) => fail(l, e.unwrap_or(ErrText::new(b"unknown error"))),
-            Ok(r) => {
-                let r = ManuallyDrop::new(r);
-                l.new_table(0, 0);
-                for (i, n) in r.0.iter().enumerate() {
-                    l.push_bytes(n);
-                    l.raw_seti(-2, i as i64 + 1);
-                }
-                let n = if serv.is_some() {
-                    l.push_bytes(&r.1);
-                    2
-                } else {
-                    1
-                };
-                drop(ManuallyDrop::into_inner(r));
-                n
-            }
+            last_serv = s;
         }
+        let n = if serv.is_some() {
+            l.push_bytes(last_serv);
+            2
+        } else {
+            1
+        };
+        out.release();
+        Ok(Pushed(n))
     }
 }

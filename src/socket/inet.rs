@@ -1,7 +1,8 @@
 //! The address-family methods of the inet families (tcp, udp), written once
 //! (inet.c's `inet_meth_*`): getsockname/getpeername results and getfamily.
 use crate::lua::{Pushed, State};
-use crate::net::inet::{family_name, get_name, NameResult};
+use crate::net::errors::ErrText;
+use crate::net::inet::{family_name, get_name};
 use crate::net::resolve::port_number;
 use crate::socket::class::{check, check_any, Family};
 use std::ffi::CStr;
@@ -15,35 +16,27 @@ pub trait Inet: Family {
 
 /// `addr, port, family` with a string port for the local name and an int
 /// port for the peer; the family string is the object's stored family.
-fn getname(l: State<'_>, fd: i32, family: i32, peer: bool) -> Pushed {
-    match l.pure(|| get_name(fd, peer)) {
-        NameResult::Err(t) => {
-            l.push_nil();
-            l.push_bytes(&t);
-            Pushed(2)
-        }
-        NameResult::Ok(host, port) => {
-            l.push_bytes(host.as_bytes());
-            if peer {
-                l.push_integer(port_number(port.as_bytes()));
-            } else {
-                l.push_bytes(port.as_bytes());
-            }
-            l.push_str(family_name(family));
-            Pushed(3)
-        }
+fn getname(l: State<'_>, fd: i32, family: i32, peer: bool) -> Result<Pushed, ErrText> {
+    let (host, port) = l.pure(|| get_name(fd, peer))?;
+    l.push_bytes(host.as_bytes());
+    if peer {
+        l.push_integer(port_number(port.as_bytes()));
+    } else {
+        l.push_bytes(port.as_bytes());
     }
+    l.push_str(family_name(family));
+    Ok(Pushed(3))
 }
 
 crate::lua_fn! {
-    pub fn getsockname<F: Inet>(l) -> Pushed {
+    pub fn getsockname<F: Inet>(l) -> Result<Pushed, ErrText> {
         let o = check_any::<F>(l);
         getname(l, *o.fd(), *o.family(), false)
     }
 }
 
 crate::lua_fn! {
-    pub fn getpeername<F: Inet>(l) -> Pushed {
+    pub fn getpeername<F: Inet>(l) -> Result<Pushed, ErrText> {
         let o = match F::PEER {
             Some(class) => check::<F>(l, class),
             None => check_any::<F>(l),

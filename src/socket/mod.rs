@@ -16,7 +16,6 @@ mod select;
 pub mod stream;
 pub mod tcp;
 pub mod udp;
-mod udp_options;
 
 /// `_VERSION` exactly as the 3.1.0 release reports it (sic).
 pub const VERSION: &str = "LuaSocket 3.0.0";
@@ -26,8 +25,6 @@ pub const VERSION: &str = "LuaSocket 3.0.0";
 /// serve tens of thousands of sockets. A table over the limit still raises
 /// `too many sockets`, as upstream's testclnt.lua checks at `_SETSIZE + 1`.
 pub const SETSIZE: i64 = 65536;
-/// `_DATAGRAMSIZE`: default UDP receive size.
-pub const DATAGRAMSIZE: i64 = 8192;
 
 /// Builds the `socket.core` table (see `entry::luaopen_socket_core`).
 pub fn open(l: State) -> c_int {
@@ -57,7 +54,7 @@ pub fn open(l: State) -> c_int {
     // udp.c
     udp::open(l);
     l.push_str("_DATAGRAMSIZE");
-    l.push_integer(DATAGRAMSIZE);
+    l.push_integer(crate::net::udp::DATAGRAMSIZE as i64);
     l.raw_set(-3);
     // select.c
     l.push_str("_SETSIZE");

@@ -5,8 +5,8 @@
 //!
 //! The bookkeeping lives in one scratch array (host memory behind a guard,
 //! see `lua::HostBuf`) instead of the C core's four Lua tables: one entry
-//! per element with a descriptor (its fd, read/write, and the stack slot
-//! that holds the element), sorted by descriptor once, which is also the
+//! per element with a descriptor (its fd, read/write, and where the element
+//! is kept: an index in one Lua table), sorted by descriptor once, which is also the
 //! order the C core reports in. Our own objects whose `getfd` and `dirty`
 //! are our unchanged C functions are read straight from their records (the
 //! method lookup is checked once per metatable, so monkey-patched methods
@@ -23,6 +23,8 @@ use std::os::raw::{c_int, c_void};
 
 const RECVT: c_int = 1;
 const SENDT: c_int = 2;
+/// The elements (kept in a table: 5.1's C stack holds only ~8000 values).
+const ELEMS: c_int = 5;
 
 const READ: u8 = 1;
 const WRITE: u8 = 2;
@@ -42,7 +44,7 @@ const INVALID: i64 = -1;
 struct Entry {
     fd: i32,
     bits: u8,
-    /// the stack slot of the element
+    /// the element's index in the elements table
     slot: c_int,
     order: u32,
 }
@@ -164,30 +166,31 @@ crate::lua_fn! {
         let t = l.opt_number(3, -1.0);
         l.set_top(3);
         let mut set = Array::<Entry>::new(l.new_hostbuf()); // slot 4
+        l.new_table(0, 0); // ELEMS
+        let mut kept: c_int = 0;
         let mut learnt = Learnt {
             seen: [(std::ptr::null(), How::Ask); 8],
             len: 0,
             families: families(),
             asked: false,
         };
-        collect(l, RECVT, READ, &mut set, &mut learnt);
+        collect(l, RECVT, READ, &mut set, &mut learnt, &mut kept);
         let w_start = set.len;
-        collect(l, SENDT, WRITE, &mut set, &mut learnt);
+        collect(l, SENDT, WRITE, &mut set, &mut learnt, &mut kept);
         // The C core's check_dirty: read elements asked again, dirty ones go
         // first into the result (on the stack, in list order) and out of the
         // read set. When no Lua code ran, nothing can have changed since they
         // were collected, and what was read then is the answer.
-        let dirty_base = l.top();
+        let dirty_base = kept;
         let mut ndirty = 0;
         if !learnt.asked {
             for e in set.as_mut()[..w_start].iter_mut() {
                 if e.bits & DIRTY != 0 {
                     e.bits |= UNREAD;
                     ndirty += 1;
-                    if ndirty % 32 == 1 {
-                        l.check_stack(40);
-                    }
-                    l.push_value(e.slot);
+                    l.raw_geti(ELEMS, e.slot as i64);
+                    kept += 1;
+                    l.raw_seti(ELEMS, kept as i64);
                 }
             }
         }
@@ -198,7 +201,7 @@ crate::lua_fn! {
             l.arg_error(tab, c"too many sockets");
         }
         if learnt.asked {
-            ndirty = check_dirty(l, &mut set.as_mut()[..nfd], &mut learnt);
+            ndirty = check_dirty(l, &mut set.as_mut()[..nfd], &mut learnt, &mut kept);
         }
         let t = if ndirty > 0 { 0.0 } else { t };
         let mut watch = Array::<Watch>::new(l.new_hostbuf());
@@ -395,7 +398,14 @@ fn is_plain(l: State<'_>, tab: c_int) -> bool {
 
 /// The C core's `collect_fd`: every element of `tab` with a descriptor gets
 /// an entry and stays on the stack.
-fn collect(l: State<'_>, tab: c_int, bit: u8, set: &mut Array<'_, Entry>, learnt: &mut Learnt) {
+fn collect(
+    l: State<'_>,
+    tab: c_int,
+    bit: u8,
+    set: &mut Array<'_, Entry>,
+    learnt: &mut Learnt,
+    kept: &mut c_int,
+) {
     // nil is the same as an empty table
     if l.is_nil(tab) {
         return;
@@ -404,10 +414,6 @@ fn collect(l: State<'_>, tab: c_int, bit: u8, set: &mut Array<'_, Entry>, learnt
     let plain = is_plain(l, tab);
     let mut i = 1;
     loop {
-        // elements stay on the stack: room for the next ones
-        if i % 32 == 1 {
-            l.check_stack(40);
-        }
         if !element(l, tab, i, plain) {
             break;
         }
@@ -421,6 +427,8 @@ fn collect(l: State<'_>, tab: c_int, bit: u8, set: &mut Array<'_, Entry>, learnt
                 set.release();
                 l.arg_error(tab, c"descriptor too large for set size");
             }
+            *kept += 1;
+            l.raw_seti(ELEMS, *kept as i64);
             let e = Entry {
                 fd: fd as i32,
                 bits: if bit == READ && is_dirty {
@@ -428,7 +436,7 @@ fn collect(l: State<'_>, tab: c_int, bit: u8, set: &mut Array<'_, Entry>, learnt
                 } else {
                     bit
                 },
-                slot: l.top(),
+                slot: *kept,
                 order: set.len as u32,
             };
             if set.push(e).is_err() {
@@ -480,7 +488,7 @@ fn prepare(all: &mut [Entry], w_start: usize) -> (usize, Option<c_int>) {
 /// The C core's `check_dirty` over the read list, when Lua code ran: each
 /// element is asked for its descriptor again, and a dirty one goes straight
 /// into the result (on the stack, in list order) and out of the read set.
-fn check_dirty(l: State<'_>, set: &mut [Entry], learnt: &mut Learnt) -> usize {
+fn check_dirty(l: State<'_>, set: &mut [Entry], learnt: &mut Learnt, kept: &mut c_int) -> usize {
     if l.is_nil(RECVT) {
         return 0;
     }
@@ -488,16 +496,15 @@ fn check_dirty(l: State<'_>, set: &mut [Entry], learnt: &mut Learnt) -> usize {
     let mut ndirty = 0usize;
     let mut i = 1;
     loop {
-        if i % 32 == 1 {
-            l.check_stack(40);
-        }
         if !element(l, RECVT, i, plain) {
             break;
         }
         let (fd, is_dirty) = ask(l, learnt, true);
         if is_dirty {
             ndirty += 1;
-            // the element stays on the stack as a result
+            // kept as a result
+            *kept += 1;
+            l.raw_seti(ELEMS, *kept as i64);
             if let Ok(k) = set.binary_search_by_key(&(fd as i32), |e| e.fd) {
                 set[k].bits &= !READ;
             }
@@ -550,11 +557,11 @@ fn results(
     }
 }
 
-/// `t[k] = e; t[e] = k` for the element at stack slot `slot`.
+/// `t[k] = e; t[e] = k` for the element kept at index `slot`.
 fn put(l: State<'_>, t: c_int, k: usize, slot: c_int) {
-    l.push_value(slot);
+    l.raw_geti(ELEMS, slot as i64);
+    l.push_value(-1);
     l.raw_seti(t, k as i64);
-    l.push_value(slot);
     l.push_number(k as f64);
     l.raw_set(t);
 }

@@ -8,13 +8,13 @@ use crate::net::buffer::{
 };
 use crate::net::cast::{c_long, c_size};
 use crate::net::cbuffer::CBuffer;
-use crate::net::errors::DONE;
 use crate::net::sink::Sink;
 use crate::net::sock::{self, Fd};
 use crate::net::time::gettime;
 use crate::net::timeout::Timeout;
 use crate::socket::class::{check, check_any, Family};
 use std::ffi::CStr;
+use std::net::Shutdown;
 use std::os::raw::c_int;
 
 /// Debug builds (`LUASOCKET_DEBUG`) append the seconds the call took.
@@ -81,9 +81,9 @@ crate::lua_fn! {
     pub fn shutdown<F: Stream>(l) -> One {
         let fd = *check::<F>(l, F::CLIENT).fd();
         let how = match l.check_option(2, Some(c"both"), &[c"receive", c"send", c"both"]) {
-            0 => libc::SHUT_RD,
-            1 => libc::SHUT_WR,
-            _ => libc::SHUT_RDWR,
+            0 => Shutdown::Read,
+            1 => Shutdown::Write,
+            _ => Shutdown::Both,
         };
         l.pure(|| sock::shutdown(fd, how));
         One
@@ -130,7 +130,10 @@ impl Buffered for StreamBuf {
             let old = unsafe { std::slice::from_raw_parts(p, self.area_len) };
             let pending = old.get(w.first..w.last).unwrap_or(&[]);
             a[..pending.len()].copy_from_slice(pending);
-            self.win = Window { first: 0, last: pending.len() };
+            self.win = Window {
+                first: 0,
+                last: pending.len(),
+            };
         } else {
             self.win = Window::default();
         }
@@ -139,7 +142,10 @@ impl Buffered for StreamBuf {
         self.area = a.as_mut_ptr();
         self.area_len = len;
         self.grow = false;
-        ObjBuf { state: self, area: a }
+        ObjBuf {
+            state: self,
+            area: a,
+        }
     }
 }
 
@@ -210,7 +216,7 @@ pub fn receive_on<B: Buffered, I: Io>(
     };
     let err = match fast {
         Fast::Area(off, len, err) => {
-            let text = (err != DONE).then(|| io.error(err));
+            let text = err.err().map(|e| io.error(e));
             l.push_bytes(st.area_slice(off, len));
             text
         }
@@ -224,7 +230,7 @@ pub fn receive_on<B: Buffered, I: Io>(
                 out.release();
                 l.raise_oom()
             };
-            let text = (err != DONE).then(|| io.error(err));
+            let text = err.err().map(|e| io.error(e));
             l.push_hostbuf(&mut out);
             text
         }
@@ -251,8 +257,8 @@ pub fn send_on<I: Io>(l: State<'_>, stats: &mut Stats, tm: &mut Timeout, io: &mu
     let end = c_long(l.opt_number(4, -1.0));
     l.pure(|| I::begin(tm));
     let (last, err) = l.pure(|| buffer::send(stats, io, tm, data, start, end));
-    if err != DONE {
-        let t = io.error(err);
+    if let Err(e) = err {
+        let t = io.error(e);
         l.push_nil();
         push_err(l, t);
         l.push_number(last as f64);

@@ -9,9 +9,9 @@ use super::stream::{self, Stream};
 use crate::lua::{One, Pushed, State};
 use crate::net::buffer::{FdIo, StreamBuf};
 use crate::net::cast::c_int;
-use crate::net::errors::{socket_strerror, ErrText};
+use crate::net::errors::ErrText;
 use crate::net::inet as ninet;
-use crate::net::options::{Opt, TCP_GET, TCP_SET};
+use crate::net::options::{self as nopt, Opt};
 use crate::net::resolve::Hints;
 use crate::net::sock::{self, Fd, INVALID};
 use crate::net::timeout::Timeout;
@@ -75,8 +75,7 @@ impl Inet for Tcp {
 }
 
 impl Options for Tcp {
-    const GET: &'static [Opt] = TCP_GET;
-    const SET: &'static [Opt] = TCP_SET;
+    const OPTIONS: &'static [Opt] = nopt::TCP;
 }
 
 /// tcp.c's method list, in its order.
@@ -129,9 +128,7 @@ fn create(l: State<'_>, family: i32) -> Result<Pushed, ErrText> {
     let tcp = l.new_userdata(l.pure(|| Tcp::new(family)));
     class::set_class(l, MASTER, -1);
     if family != libc::AF_UNSPEC {
-        if let Some(e) = l.pure(|| ninet::try_create(&mut tcp.fd, family, libc::SOCK_STREAM, 0)) {
-            return Err(e);
-        }
+        l.pure(|| ninet::try_create(&mut tcp.fd, family, libc::SOCK_STREAM, 0))?;
     }
     Ok(Pushed(1))
 }
@@ -156,18 +153,13 @@ crate::lua_fn! {
         l.pure(|| {
             if let Some(laddr) = laddr {
                 let hints = Hints { family, socktype: libc::SOCK_STREAM, flags: libc::AI_PASSIVE };
-                if let Some(e) = ninet::try_bind(&mut tcp.fd, &mut tcp.family, laddr, lserv, hints) {
-                    // the C core leaks this descriptor; closing it is invisible
-                    sock::destroy(&mut tcp.fd);
-                    return Err(e);
-                }
+                // the C core leaks this descriptor; closing it is invisible
+                ninet::try_bind(&mut tcp.fd, &mut tcp.family, laddr, lserv, hints)
+                    .inspect_err(|_| sock::destroy(&mut tcp.fd))?;
             }
             let hints = Hints { family: tcp.family, socktype: libc::SOCK_STREAM, flags: 0 };
-            let e = ninet::try_connect(&mut tcp.fd, &mut tcp.family, raddr, rserv, &mut tcp.tm, hints);
-            if e.is_some() {
-                sock::destroy(&mut tcp.fd);
-            }
-            e.map_or(Ok(()), Err)
+            ninet::try_connect(&mut tcp.fd, &mut tcp.family, raddr, rserv, &mut tcp.tm, hints)
+                .inspect_err(|_| sock::destroy(&mut tcp.fd))
         })?;
         class::set_class(l, CLIENT, -1);
         Ok(Pushed(1))
@@ -179,7 +171,7 @@ crate::lua_fn! {
         let server = class::check::<Tcp>(l, SERVER);
         let client = l.pure(|| {
             server.tm.begin();
-            ninet::try_accept(server.fd, &server.tm).map(|fd| Tcp { fd, ..Tcp::new(server.family) })
+            sock::accept(server.fd, &server.tm).map(|fd| Tcp { fd, ..Tcp::new(server.family) })
         })?;
         l.new_userdata(client);
         class::set_class(l, CLIENT, -1);
@@ -193,10 +185,8 @@ crate::lua_fn! {
         let address = l.check_cstr(2);
         let port = l.check_cstr(3);
         let hints = Hints { family: tcp.family, socktype: libc::SOCK_STREAM, flags: libc::AI_PASSIVE };
-        match l.pure(|| ninet::try_bind(&mut tcp.fd, &mut tcp.family, address, port, hints)) {
-            Some(e) => Err(e),
-            None => Ok(One),
-        }
+        l.pure(|| ninet::try_bind(&mut tcp.fd, &mut tcp.family, address, port, hints))?;
+        Ok(One)
     }
 }
 
@@ -212,7 +202,8 @@ crate::lua_fn! {
         });
         // the class changes whatever the outcome
         class::set_class(l, CLIENT, 1);
-        err.map_or(Ok(One), Err)
+        err?;
+        Ok(One)
     }
 }
 
@@ -220,10 +211,7 @@ crate::lua_fn! {
     fn listen(l) -> Result<One, ErrText> {
         let tcp = class::check::<Tcp>(l, MASTER);
         let backlog = c_int(l.opt_number(2, 32.0));
-        let err = l.pure(|| sock::listen(tcp.fd, backlog));
-        if let Some(e) = socket_strerror(err) {
-            return Err(e);
-        }
+        l.pure(|| sock::listen(tcp.fd, backlog))?;
         class::set_class(l, SERVER, 1);
         Ok(One)
     }

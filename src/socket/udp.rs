@@ -3,19 +3,17 @@
 //! `select{able}`), which share one userdata layout and one method list;
 //! each method checks the class it accepts at call time.
 use super::class::{self, Family, Method};
-use super::dgram::{self, Datagram, Fail};
+use super::dgram::{self, Datagram};
 use super::inet::{self, Inet};
 use super::options::{self, Options};
-use super::udp_options;
 use crate::lua::{One, Pushed, State};
-use crate::net::errors::{gai_strerror, ErrText};
+use crate::net::errors::{self, ErrText};
 use crate::net::inet as ninet;
-use crate::net::options::Opt;
+use crate::net::options::{self as nopt, Opt};
 use crate::net::resolve::{numeric, port_number, Hints, NameBuf};
 use crate::net::sock::{self, Fd, SockAddr, INVALID};
 use crate::net::timeout::Timeout;
 use crate::net::udp::{self as nudp};
-use crate::net::udp_options::{UDP_GET, UDP_SET};
 use std::ffi::CStr;
 use std::os::raw::c_int;
 
@@ -49,37 +47,28 @@ impl Inet for Udp {
 }
 
 impl Options for Udp {
-    const GET: &'static [Opt] = UDP_GET;
-    const SET: &'static [Opt] = UDP_SET;
-    fn get(l: State<'_>, fd: Fd) -> c_int {
-        udp_options::getoption(l, fd)
-    }
-    fn set(l: State<'_>, fd: Fd) -> c_int {
-        udp_options::setoption(l, fd)
-    }
+    const OPTIONS: &'static [Opt] = nopt::UDP;
 }
 
 impl Datagram for Udp {
     const CONNECTED: &'static CStr = CONNECTED;
     const UNCONNECTED: &'static CStr = UNCONNECTED;
     type Sender = (NameBuf, NameBuf);
-    /// The numeric host and port, formatted like udp.c does (raw EAI code on
-    /// failure); on an fd-less object the address was never filled, and
-    /// the C core formats its untouched storage, which getnameinfo rejects
-    /// as of an unknown family: an empty, full-length address does the same.
-    fn sender(addr: &mut SockAddr) -> Result<Self::Sender, Fail> {
-        if addr.len == 0 {
-            addr.len = std::mem::size_of::<libc::sockaddr_storage>() as libc::socklen_t;
-        }
-        numeric(addr).map_err(Fail::Gai)
+    /// The numeric host and port, formatted like udp.c does (plain
+    /// gai_strerror on failure); on an fd-less object the address was never
+    /// filled, and the C core formats its untouched storage, which
+    /// getnameinfo rejects as of an unknown family, as it does our
+    /// `no_address`.
+    fn sender(addr: SockAddr) -> errors::Result<Self::Sender> {
+        numeric(&addr)
     }
     fn push_sender(l: State<'_>, (host, port): &Self::Sender) -> c_int {
         l.push_bytes(host.as_bytes());
         l.push_integer(port_number(port.as_bytes()));
         2
     }
-    fn send(fd: Fd, data: &[u8], tm: &Timeout) -> (usize, i32) {
-        sock::send(fd, data, tm)
+    fn send(fd: Fd, data: &[u8], tm: &Timeout) -> errors::Result<usize> {
+        sock::send(fd, data, None, sock::NOSIGNAL, tm)
     }
 }
 
@@ -136,9 +125,7 @@ fn create(l: State<'_>, family: i32) -> Result<Pushed, ErrText> {
     });
     class::set_class(l, UNCONNECTED, -1);
     if family != libc::AF_UNSPEC {
-        if let Some(e) = l.pure(|| ninet::try_create(&mut udp.fd, family, libc::SOCK_DGRAM, 0)) {
-            return Err(e);
-        }
+        l.pure(|| ninet::try_create(&mut udp.fd, family, libc::SOCK_DGRAM, 0))?;
     }
     Ok(Pushed(1))
 }
@@ -161,9 +148,7 @@ crate::lua_fn! {
             return Ok(One);
         }
         let hints = Hints { family: udp.family, socktype: libc::SOCK_DGRAM, flags: 0 };
-        if let Some(e) = l.pure(|| ninet::try_connect(&mut udp.fd, &mut udp.family, address, port, &mut udp.tm, hints)) {
-            return Err(e);
-        }
+        l.pure(|| ninet::try_connect(&mut udp.fd, &mut udp.family, address, port, &mut udp.tm, hints))?;
         class::set_class(l, CONNECTED, 1);
         Ok(One)
     }
@@ -175,10 +160,8 @@ crate::lua_fn! {
         let address = l.check_cstr(2);
         let port = l.check_cstr(3);
         let hints = Hints { family: udp.family, socktype: libc::SOCK_DGRAM, flags: libc::AI_PASSIVE };
-        match l.pure(|| ninet::try_bind(&mut udp.fd, &mut udp.family, address, port, hints)) {
-            Some(e) => Err(e),
-            None => Ok(One),
-        }
+        l.pure(|| ninet::try_bind(&mut udp.fd, &mut udp.family, address, port, hints))?;
+        Ok(One)
     }
 }
 
@@ -188,17 +171,16 @@ crate::lua_fn! {
         let data = l.check_bytes(2);
         let ip = l.check_cstr(3);
         let port = l.check_cstr(4);
-        l.pure(|| {
-            let (family, addr) = nudp::numeric_dest(ip, port, udp.family).map_err(gai_strerror)?;
+        let r = l.pure(|| {
+            let (family, addr) = nudp::numeric_dest(ip, port, udp.family)?;
             // the first sendto of an unspec object creates its socket
             if udp.family == libc::AF_UNSPEC && udp.fd == INVALID {
-                if let Some(e) = ninet::try_create(&mut udp.fd, family, libc::SOCK_DGRAM, 0) {
-                    return Err(e);
-                }
+                ninet::try_create(&mut udp.fd, family, libc::SOCK_DGRAM, 0)?;
                 udp.family = family;
             }
             udp.tm.begin();
-            dgram::sent(nudp::sendto(udp.fd, data, &addr, &udp.tm))
-        })
+            sock::send(udp.fd, data, Some(&addr), sock::NOSIGNAL, &udp.tm)
+        });
+        dgram::sent(r)
     }
 }

@@ -1,15 +1,15 @@
 //! Unix datagram sockets (unixdgram.c): `unix.dgram()` and the classes
 //! `unixdgram{unconnected}` and `unixdgram{connected}` (groups
 //! `unixdgram{any}` and `select{able}`), one shared method list.
-use super::{attach, err_text};
+use super::attach;
 use crate::lua::{One, Pushed, State};
-use crate::net::errors::ErrText;
-use crate::net::options::Opt;
-use crate::net::sock::{Fd, SockAddr};
+use crate::net::errors::{self, ErrText};
+use crate::net::options::{self as nopt, Opt};
+use crate::net::sock::{self, Fd, SockAddr};
 use crate::net::timeout::Timeout;
 use crate::net::unix as nunix;
 use crate::socket::class::{self, Family, Method};
-use crate::socket::dgram::{self, Datagram, Fail};
+use crate::socket::dgram::{self, Datagram};
 use crate::socket::options::{self, Options};
 use std::ffi::CStr;
 use std::os::raw::c_int;
@@ -36,24 +36,23 @@ impl Family for UnixDgram {
 }
 
 impl Options for UnixDgram {
-    const GET: &'static [Opt] = &[];
-    const SET: &'static [Opt] = nunix::DGRAM_SET;
+    const OPTIONS: &'static [Opt] = nopt::UNIX_DGRAM;
 }
 
 impl Datagram for UnixDgram {
     const CONNECTED: &'static CStr = CONNECTED;
     const UNCONNECTED: &'static CStr = UNCONNECTED;
     type Sender = SockAddr;
-    fn sender(addr: &mut SockAddr) -> Result<SockAddr, Fail> {
-        Ok(*addr)
+    fn sender(addr: SockAddr) -> errors::Result<SockAddr> {
+        Ok(addr)
     }
     /// The sender's path (`""` for an unbound sender).
     fn push_sender(l: State<'_>, from: &SockAddr) -> c_int {
         l.push_bytes(nunix::path_of(from));
         1
     }
-    fn send(fd: Fd, data: &[u8], tm: &Timeout) -> (usize, i32) {
-        nunix::send(fd, data, None, tm)
+    fn send(fd: Fd, data: &[u8], tm: &Timeout) -> errors::Result<usize> {
+        sock::send(fd, data, None, 0, tm)
     }
 }
 
@@ -94,7 +93,7 @@ pub fn open(l: State<'_>) {
 crate::lua_fn! {
     /// `unix.dgram()`: the socket exists from the start.
     fn create(l) -> Result<Pushed, ErrText> {
-        let fd = l.pure(|| nunix::create(libc::SOCK_DGRAM)).map_err(err_text)?;
+        let fd = l.pure(|| nunix::create(libc::SOCK_DGRAM))?;
         l.new_userdata(UnixDgram { fd, tm: Timeout::default() });
         class::set_class(l, UNCONNECTED, -1);
         Ok(Pushed(1))
@@ -129,7 +128,7 @@ crate::lua_fn! {
         let r = l.pure(|| {
             let to = nunix::address(path)?;
             d.tm.begin();
-            Some(nunix::send(d.fd, data, Some(&to), &d.tm))
+            Some(sock::send(d.fd, data, Some(&to), 0, &d.tm))
         });
         match r {
             Some(r) => dgram::sent(r),

@@ -3,7 +3,7 @@
 //! timeouts and the family methods of `socket.core`, but it registers its
 //! own classes and never touches the `socket` table.
 use crate::lua::{Pushed, State};
-use crate::net::errors::{socket_strerror, ErrText, DONE};
+use crate::net::errors::ErrText;
 use crate::net::sock::{self, Fd};
 use crate::net::timeout::Timeout;
 use crate::net::unix as nunix;
@@ -17,11 +17,6 @@ mod stream;
 pub use dgram::UnixDgram;
 pub use stream::UnixStream;
 
-/// `socket_strerror` of a failure code.
-fn err_text(code: i32) -> ErrText {
-    socket_strerror(code).unwrap_or(ErrText::new(b"unknown error"))
-}
-
 /// bind or connect `fd` to `path` (unix{stream,dgram}_try{bind,connect});
 /// the reference closes the descriptor on any failure of the call itself,
 /// but not when the path is too long.
@@ -29,16 +24,16 @@ fn attach(fd: &mut Fd, tm: &mut Timeout, path: &CStr, connect: bool) -> Result<(
     let Some(addr) = nunix::address(path) else {
         return Err(ErrText::new(b"path too long"));
     };
-    let err = if connect {
+    let r = if connect {
         tm.mark_start();
         sock::connect(*fd, &addr, tm)
     } else {
         sock::bind(*fd, &addr)
     };
-    if err != DONE {
+    r.map_err(|e| {
         sock::destroy(fd);
-    }
-    socket_strerror(err).map_or(Ok(()), Err)
+        e.into()
+    })
 }
 
 crate::lua_fn! {
@@ -46,7 +41,7 @@ crate::lua_fn! {
     /// unnamed), or `nil, err`.
     fn getsockname<F: Family>(l) -> Result<Pushed, ErrText> {
         let fd = *check_any::<F>(l).fd();
-        let a = l.pure(|| nunix::sockname(fd)).map_err(err_text)?;
+        let a = l.pure(|| nunix::sockname(fd))?;
         l.push_bytes(nunix::path_of(&a));
         Ok(Pushed(1))
     }

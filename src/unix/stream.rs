@@ -1,12 +1,12 @@
 //! Unix stream sockets (unixstream.c): `unix.stream()` and the classes
 //! `unixstream{master}`, `unixstream{client}`, `unixstream{server}` (group
 //! `unixstream{any}`, not selectable by class), one shared method list.
-use super::{attach, err_text};
+use super::attach;
 use crate::lua::{One, Pushed, State};
 use crate::net::buffer::StreamBuf;
 use crate::net::cast::c_int;
-use crate::net::errors::{socket_strerror, ErrText};
-use crate::net::options::Opt;
+use crate::net::errors::ErrText;
+use crate::net::options::{self as nopt, Opt};
 use crate::net::sock::{self, Fd};
 use crate::net::timeout::Timeout;
 use crate::net::unix::{self as nunix, StreamIo};
@@ -64,8 +64,7 @@ impl Stream for UnixStream {
 }
 
 impl Options for UnixStream {
-    const GET: &'static [Opt] = &[];
-    const SET: &'static [Opt] = nunix::STREAM_SET;
+    const OPTIONS: &'static [Opt] = nopt::UNIX_STREAM;
 }
 
 /// unixstream.c's method list, in its order.
@@ -101,7 +100,7 @@ pub fn open(l: State<'_>) {
 crate::lua_fn! {
     /// `unix.stream()`: the socket exists from the start.
     fn create(l) -> Result<Pushed, ErrText> {
-        let fd = l.pure(|| nunix::create(libc::SOCK_STREAM)).map_err(err_text)?;
+        let fd = l.pure(|| nunix::create(libc::SOCK_STREAM))?;
         l.new_userdata(l.pure(|| UnixStream::new(fd)));
         class::set_class(l, MASTER, -1);
         Ok(Pushed(1))
@@ -132,9 +131,7 @@ crate::lua_fn! {
     fn listen(l) -> Result<One, ErrText> {
         let s = class::check::<UnixStream>(l, MASTER);
         let backlog = c_int(l.opt_number(2, 32.0));
-        if let Some(e) = socket_strerror(l.pure(|| sock::listen(s.fd, backlog))) {
-            return Err(e);
-        }
+        l.pure(|| sock::listen(s.fd, backlog))?;
         class::set_class(l, SERVER, 1);
         Ok(One)
     }
@@ -143,12 +140,10 @@ crate::lua_fn! {
 crate::lua_fn! {
     fn accept(l) -> Result<Pushed, ErrText> {
         let server = class::check::<UnixStream>(l, SERVER);
-        let client = l
-            .pure(|| {
-                server.tm.begin();
-                sock::accept(server.fd, &server.tm).map(UnixStream::new)
-            })
-            .map_err(err_text)?;
+        let client = l.pure(|| {
+            server.tm.begin();
+            sock::accept(server.fd, &server.tm).map(UnixStream::new)
+        })?;
         l.new_userdata(client);
         class::set_class(l, CLIENT, -1);
         Ok(Pushed(1))

@@ -16,7 +16,8 @@
  * recv hands out the strings (cut to what is asked) and returns the numbers
  * as codes (IO_TIMEOUT -1, IO_CLOSED -2, errno > 0), then IO_CLOSED forever;
  * send accepts `sendcap` bytes per call and fails with `senderr` after
- * `sendlimit` bytes. */
+ * `sendlimit` bytes. The code 1000 is a stall: success with nothing moved
+ * (tests/capi/stall.lua, ours only: buffer.c spins for ever on it). */
 #include <dlfcn.h>
 #include <fcntl.h>
 #include <poll.h>
@@ -109,6 +110,11 @@ static int probe_recv(void *ctx, char *data, size_t count, size_t *got, t_timeou
     if (p->step >= p->nsteps) {
         logf_(p, "recv(%zu)=closed%ld ", count, 0);
         return -2;
+    }
+    if (p->code[p->step] == 1000) { /* a stall: success, nothing moved */
+        p->step++;
+        logf_(p, "recv(%zu)=stall%ld ", count, 0);
+        return 0;
     }
     if (p->code[p->step] != 0) {
         int c = p->code[p->step++];
