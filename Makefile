@@ -10,6 +10,7 @@
 #   make rock / rock-install  what luarocks runs (rockspecs/); not by hand
 #   make test                 everything, all five versions
 #   make fuzz                 the long differential fuzz (1e6 calls on 5.4, 1e5 on the others)
+#   make lint                 cargo fmt --check, clippy -D warnings on every ABI
 #   make demo                 run examples/ against the built module
 #   make bench [LUA=5.4]      the benchmark suite against the C core (<= 20 min)
 #   make bench-quick [LUA=]   the same, smaller and fewer repetitions (<= 3 min)
@@ -78,7 +79,7 @@ TARGET_DIR := target/$(VARIANT)
 SO := $(TARGET_DIR)/release/libluasocket.so
 MODULES := socket/core.so mime/core.so socket/unix.so socket/serial.so
 
-.PHONY: all build all-lua install install-modules install-c test fuzz demo header clean deps lua-tests cargo-test c-host conformance rock rock-install check-cargo bench bench-quick FORCE
+.PHONY: all build all-lua install install-modules install-c test fuzz lint demo header clean deps lua-tests cargo-test c-host conformance rock rock-install check-cargo bench bench-quick FORCE
 
 all: build
 
@@ -186,6 +187,8 @@ lua-tests:
 # runs a short slice of it. About 5 minutes on 2 cores.
 fuzz: deps all-lua
 	@sh scripts/fuzz.sh
+lint:
+	@sh scripts/lint.sh $(VERSIONS)
 
 demo: deps build
 	@sh examples/run.sh $(LUA)

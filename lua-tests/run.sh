@@ -45,6 +45,17 @@ for v in $VERSIONS; do
   fi
   refdir=/usr/lib/$MULTIARCH/lua/$abi
   lpath="/usr/share/lua/$abi/?.lua;/usr/share/lua/$abi/?/init.lua;$ROOT/lua-tests/lib/?.lua"
+  # A diff test passes when both runs agree, and they agree when both fail
+  # alike (no interpreter, no reference core, no socket.lua): so first
+  # prove that socket loads over each core alone (LUA_TESTS_SYSTEM runs no
+  # diff test).
+  pre='require("socket"); assert(package.loaded["socket.core"])'
+  if [ -z "$SYSTEM" ] && {
+     ! rs=$(LUA_CPATH="$ROOT/$build/?.so" LUA_PATH="$lpath" timeout 20 $interp -e "$pre" 2>&1) ||
+     ! c=$(LUA_CPATH="$refdir/?.so" LUA_PATH="$lpath" timeout 20 $interp -e "$pre" 2>&1); }; then
+    echo "FAIL $v: socket does not load over ours and over the reference alone"; echo "$rs"; echo "$c"
+    fail=$((fail+1)); failed="$failed $v:preflight"; continue
+  fi
   for f in lua-tests/diff_*.lua lua-tests/test_*.lua; do
     [ -f "$f" ] || continue
     name=$(basename "$f" .lua)

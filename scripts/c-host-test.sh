@@ -18,27 +18,15 @@
 # Upstream's Lua files come from the distro's lua-socket (package.path); no C
 # module is loaded from disk (LUA_CPATH is empty and the host checks
 # /proc/self/maps). Last line: "N passed, M failed".
-cd "$(dirname "$0")/.."
-ROOT=$(pwd)
-VERSIONS=${*:-"5.1 5.2 5.3 5.4 luajit"}
-pass=0; fail=0; failed=""
-tmp=$(mktemp -d); trap 'rm -rf "$tmp"' EXIT
+. "$(dirname "$0")/lib.sh"
+make_tmp
+RESULT_TAIL=30
 WARN="-Wall -Wextra -Wpedantic -Werror"
 MEMCHECK="valgrind -q --error-exitcode=99 --leak-check=full --errors-for-leak-kinds=definite"
 HELGRIND="valgrind -q --error-exitcode=99 --tool=helgrind --suppressions=$ROOT/tests/c-host/helgrind.supp"
 
-result() { # name ok detail-file...
-  name=$1; ok=$2; shift 2
-  if [ "$ok" = 1 ]; then
-    pass=$((pass+1)); echo "PASS $v $name"
-  else
-    fail=$((fail+1)); failed="$failed $v:$name"; echo "FAIL $v $name"
-    for f in "$@"; do [ -f "$f" ] && { echo "--- $(basename "$f"):"; tail -n 30 "$f"; }; done
-  fi
-}
-
 for v in $VERSIONS; do
-  case $v in luajit) abi=5.1 ;; *) abi=$v ;; esac
+  use_version "$v"
   stage=$tmp/stage-$v; log=$tmp/$v.log; : >"$log"
   ok=1
   make --no-print-directory install LUA=$v PREFIX="$stage" >>"$log" 2>&1 || ok=0
@@ -79,7 +67,7 @@ for v in $VERSIONS; do
 
   run() { # name out command...: under the distro's Lua files, no C module path
     name=$1; out=$2; shift 2
-    LUA_PATH="/usr/share/lua/$abi/?.lua;/usr/share/lua/$abi/?/init.lua" LUA_CPATH= \
+    LUA_PATH="$lpath" LUA_CPATH= \
       LUA_CPATH_5_2= LUA_CPATH_5_3= LUA_CPATH_5_4= LUA_INIT= \
       timeout 300 "$@" >"$out" 2>&1 </dev/null && ok=1 || ok=0
     result "$name" $ok "$out"
@@ -89,7 +77,4 @@ for v in $VERSIONS; do
   run "host -t 8 under helgrind: 8 lua_States, TCP/UDP/DNS/mime" "$tmp/threads.out" $HELGRIND "$ex/host" -t 8
   run "host-static -t 8 under memcheck" "$tmp/threads-static.out" $MEMCHECK "$ex/host-static" -t 8
 done
-
-[ -n "$failed" ] && echo "failed:$failed"
-echo "$pass passed, $fail failed"
-[ $fail = 0 ]
+summary

@@ -28,28 +28,9 @@
 #                              server's output (ports masked) must equal the
 #                              reference's, line for line.
 # Last line: "N passed, M failed"; exit status non-zero on any failure.
-cd "$(dirname "$0")/.."
-ROOT=$(pwd)
-VERSIONS=${*:-"5.1 5.2 5.3 5.4 luajit"}
-UP=$ROOT/.cache/upstream/luasocket-3.1.0/test
-MULTIARCH=$(dpkg-architecture -qDEB_HOST_MULTIARCH 2>/dev/null || echo x86_64-linux-gnu)
-pass=0; fail=0; failed=""
-tmp=$(mktemp -d); trap 'rm -rf "$tmp"' EXIT
-
-# Runs "$@" in a fresh network namespace with loopback up.
-netns() {
-  unshare -n sh -c 'ip link set lo up && exec "$@"' netns "$@"
-}
-
-result() { # name ok detail-file...
-  name=$1; ok=$2; shift 2
-  if [ "$ok" = 1 ]; then
-    pass=$((pass+1)); echo "PASS $v $name"
-  else
-    fail=$((fail+1)); failed="$failed $v:$name"; echo "FAIL $v $name"
-    for f in "$@"; do echo "--- $(basename "$f"):"; tail -n 20 "$f"; done
-  fi
-}
+. "$(dirname "$0")/lib.sh"
+need_upstream udpconnectsrvr.lua
+make_tmp
 
 # udpconnect pair with C path $1, logs under $2.*; prints the exit codes.
 pair() {
@@ -69,13 +50,11 @@ EOS
 }
 
 for v in $VERSIONS; do
-  case $v in luajit) interp=luajit; abi=5.1 ;; *) interp=lua$v; abi=$v ;; esac
+  use_version "$v"
   build=$ROOT/build/$v
-  refdir=/usr/lib/$MULTIARCH/lua/$abi
   cpath="$build/?.so;$refdir/?.so"
-  lpath="/usr/share/lua/$abi/?.lua;/usr/share/lua/$abi/?/init.lua"
   if [ ! -f "$build/socket/core.so" ]; then
-    fail=$((fail+1)); failed="$failed $v:build"; echo "FAIL $v: $build not built (make LUA=$v)"; continue
+    fail_ "$v:build" "$v: $build not built (make LUA=$v)"; continue
   fi
   # udp-zero-length-send
   (cd "$UP" && LUA_CPATH="$cpath" LUA_PATH="$lpath" netns timeout 20 $interp udp-zero-length-send) >"$tmp/zs.out" 2>&1
@@ -105,6 +84,4 @@ for v in $VERSIONS; do
   fi
   result udpconnect $ok "$tmp/rs.srv" "$tmp/c.srv" "$tmp/rs.clnt" "$tmp/rs.rc" "$tmp/c.rc"
 done
-[ -n "$failed" ] && echo "failed:$failed"
-echo "$pass passed, $fail failed"
-[ $fail = 0 ]
+summary

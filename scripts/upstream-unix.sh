@@ -27,27 +27,13 @@
 #               the client ended with the sendto error, and both outputs
 #               equal the reference run's.
 # Last line: "N passed, M failed"; exit status non-zero on any failure.
-cd "$(dirname "$0")/.."
-ROOT=$(pwd)
-VERSIONS=${*:-"5.1 5.2 5.3 5.4 luajit"}
-UP=$ROOT/.cache/upstream/luasocket-3.1.0/test
-MULTIARCH=$(dpkg-architecture -qDEB_HOST_MULTIARCH 2>/dev/null || echo x86_64-linux-gnu)
-pass=0; fail=0; failed=""
+. "$(dirname "$0")/lib.sh"
+need_upstream unixstreamsrvr.lua
 # not under /tmp: each pair gets its own /tmp, which would hide a checkout
 # (and its build/ and .cache/) that lives under /tmp; so the scripts and the
 # modules are copied next to the logs first.
-tmp=$(mktemp -d -p /var/tmp upstream-unix.XXXXXX); trap 'rm -rf "$tmp"' EXIT
+make_tmp -p /var/tmp upstream-unix.XXXXXX
 cp -r "$UP" "$tmp/test" && UP=$tmp/test
-
-result() { # name ok detail-file...
-  name=$1; ok=$2; shift 2
-  if [ "$ok" = 1 ]; then
-    pass=$((pass+1)); echo "PASS $v $name"
-  else
-    fail=$((fail+1)); failed="$failed $v:$name"; echo "FAIL $v $name"
-    for f in "$@"; do echo "--- $(basename "$f"):"; tail -n 20 "$f"; done
-  fi
-}
 
 # The input fed to both clients.
 printf 'hello\nsecond line\n\nlast one\n' >"$tmp/input"
@@ -77,14 +63,12 @@ EOS
 }
 
 for v in $VERSIONS; do
-  case $v in luajit) interp=luajit; abi=5.1 ;; *) interp=lua$v; abi=$v ;; esac
+  use_version "$v"
   build=$tmp/build-$v
   rm -rf "$build"; [ -d "$ROOT/build/$v" ] && cp -r "$ROOT/build/$v" "$build"
-  refdir=/usr/lib/$MULTIARCH/lua/$abi
   cpath="$build/?.so;$refdir/?.so"
-  lpath="/usr/share/lua/$abi/?.lua;/usr/share/lua/$abi/?/init.lua"
   if [ ! -f "$build/socket/unix.so" ]; then
-    fail=$((fail+1)); failed="$failed $v:build"; echo "FAIL $v: build/$v/socket/unix.so not built (make LUA=$v)"; continue
+    fail_ "$v:build" "$v: build/$v/socket/unix.so not built (make LUA=$v)"; continue
   fi
 
   # unixstream
@@ -115,6 +99,4 @@ for v in $VERSIONS; do
   fi
   result unixdgram $ok "$tmp/rs.srv" "$tmp/rs.clnt" "$tmp/rs.clnt.err" "$tmp/rs.rc" "$tmp/c.srv" "$tmp/c.clnt" "$tmp/c.rc"
 done
-[ -n "$failed" ] && echo "failed:$failed"
-echo "$pass passed, $fail failed"
-[ $fail = 0 ]
+summary

@@ -1,5 +1,8 @@
 //! The C entry points of the shared library, one per Lua module. cbindgen reads
 //! this file alone to produce `include/luasocket.h`.
+// The parameter keeps the C API's name `L`, which cbindgen copies into the
+// header's prototypes (`int luaopen_socket_core(lua_State *L);`).
+#![allow(non_snake_case)]
 use crate::lua::ffi::lua_State;
 use crate::lua::State;
 use std::os::raw::c_int;

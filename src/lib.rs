@@ -7,7 +7,6 @@
 //! * [`mime`]: the `mime.core` filters.
 //! * `capi`: the C core's internal C API that Debian's lua-sec links against.
 #![deny(unsafe_op_in_unsafe_fn)]
-#![allow(non_snake_case)]
 
 mod capi;
 mod entry;

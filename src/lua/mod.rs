@@ -7,6 +7,13 @@
 //!   module docs there) and the only functions that raise Lua errors.
 //! * [`HostBuf`]: result buffers in the host's memory, freed by a guard
 //!   userdata if anything raises.
+// The declarations are this crate's own business. Crate-visible in what ships,
+// so that rustc reports any that nothing uses (dead_code); public only with
+// the test-only `link-lua` feature, for the integration tests that drive the
+// boundary and compare the declarations with the C headers.
+#[cfg(not(feature = "link-lua"))]
+pub(crate) mod ffi;
+#[cfg(feature = "link-lua")]
 pub mod ffi;
 
 mod boundary;

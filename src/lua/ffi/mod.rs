@@ -12,7 +12,6 @@
 #![allow(
     non_camel_case_types,
     non_snake_case,
-    dead_code,
     unsafe_op_in_unsafe_fn,
     clippy::missing_safety_doc
 )]
@@ -75,12 +74,6 @@ pub type lua_Alloc = unsafe extern "C" fn(
     nsize: usize,
 ) -> *mut std::os::raw::c_void;
 
-#[repr(C)]
-pub struct luaL_Reg {
-    pub name: *const c_char,
-    pub func: Option<lua_CFunction>,
-}
-
 pub const LUA_MULTRET: c_int = -1;
 pub const LUA_OK: c_int = 0;
 pub const LUA_YIELD: c_int = 1;
@@ -120,10 +113,6 @@ pub unsafe fn lua_pop(L: *mut lua_State, n: c_int) {
     lua_settop(L, -n - 1)
 }
 #[inline]
-pub unsafe fn lua_newtable(L: *mut lua_State) {
-    lua_createtable(L, 0, 0)
-}
-#[inline]
 pub unsafe fn lua_pushcfunction(L: *mut lua_State, f: lua_CFunction) {
     lua_pushcclosure(L, f, 0)
 }
@@ -135,6 +124,8 @@ pub unsafe fn lua_isnil(L: *mut lua_State, idx: c_int) -> bool {
 pub unsafe fn lua_isnoneornil(L: *mut lua_State, idx: c_int) -> bool {
     lua_type(L, idx) <= LUA_TNIL
 }
+/// Only the 5.1/5.2 slot below needs it.
+#[cfg(any(feature = "lua51", feature = "luajit", feature = "lua52"))]
 #[inline]
 pub unsafe fn lua_istable(L: *mut lua_State, idx: c_int) -> bool {
     lua_type(L, idx) == LUA_TTABLE

@@ -1,5 +1,5 @@
 //! Lua 5.1 and LuaJIT 2.1 (same C ABI for everything declared here).
-use super::{luaL_Reg, lua_Integer, lua_Number, lua_State};
+use super::{lua_Number, lua_State};
 use std::os::raw::{c_char, c_int, c_void};
 
 pub const LUA_VERSION_NUM: c_int = 501;
@@ -9,14 +9,10 @@ pub const LUA_GLOBALSINDEX: c_int = -10002;
 extern "C-unwind" {
     pub fn lua_insert(L: *mut lua_State, idx: c_int);
     pub fn lua_remove(L: *mut lua_State, idx: c_int);
-    pub fn lua_replace(L: *mut lua_State, idx: c_int);
     #[link_name = "lua_tonumber"]
     fn lua_tonumber_(L: *mut lua_State, idx: c_int) -> lua_Number;
-    #[link_name = "lua_tointeger"]
-    fn lua_tointeger_(L: *mut lua_State, idx: c_int) -> lua_Integer;
     pub fn lua_objlen(L: *mut lua_State, idx: c_int) -> usize;
     pub fn lua_pushlstring(L: *mut lua_State, s: *const c_char, len: usize);
-    pub fn lua_pushstring(L: *mut lua_State, s: *const c_char);
     pub fn lua_gettable(L: *mut lua_State, idx: c_int);
     pub fn lua_getfield(L: *mut lua_State, idx: c_int, k: *const c_char);
     pub fn lua_rawget(L: *mut lua_State, idx: c_int);
@@ -27,7 +23,6 @@ extern "C-unwind" {
     pub fn lua_pcall(L: *mut lua_State, nargs: c_int, nresults: c_int, errfunc: c_int) -> c_int;
     pub fn lua_getfenv(L: *mut lua_State, idx: c_int);
     pub fn lua_setfenv(L: *mut lua_State, idx: c_int) -> c_int;
-    pub fn luaL_register(L: *mut lua_State, libname: *const c_char, l: *const luaL_Reg);
 }
 
 #[inline]
@@ -40,10 +35,6 @@ pub unsafe fn lua_tonumberx(L: *mut lua_State, idx: c_int, isnum: *mut c_int) ->
         *isnum = super::lua_isnumber(L, idx);
     }
     lua_tonumber_(L, idx)
-}
-#[inline]
-pub unsafe fn lua_tointeger(L: *mut lua_State, idx: c_int) -> lua_Integer {
-    lua_tointeger_(L, idx)
 }
 #[inline]
 pub unsafe fn lua_rawlen(L: *mut lua_State, idx: c_int) -> usize {
@@ -63,23 +54,6 @@ pub unsafe fn lua_getenvtable(L: *mut lua_State, idx: c_int) {
 #[inline]
 pub unsafe fn lua_setenvtable(L: *mut lua_State, idx: c_int) {
     lua_setfenv(L, idx);
-}
-
-/// 5.1 has no `luaL_setfuncs`; like the C core's compat.c, register the
-/// functions into the table on top with `nup` shared upvalues.
-pub unsafe fn luaL_setfuncs(L: *mut lua_State, mut l: *const luaL_Reg, nup: c_int) {
-    super::luaL_checkstack(L, nup, c"too many upvalues".as_ptr());
-    while !(*l).name.is_null() {
-        for _ in 0..nup {
-            super::lua_pushvalue(L, -nup);
-        }
-        if let Some(f) = (*l).func {
-            super::lua_pushcclosure(L, f, nup);
-        }
-        super::lua_setfield(L, -(nup + 2), (*l).name);
-        l = l.add(1);
-    }
-    super::lua_pop(L, nup);
 }
 
 /// Protected call with a continuation. 5.1 and LuaJIT cannot yield across a

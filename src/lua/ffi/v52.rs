@@ -1,5 +1,5 @@
 //! Lua 5.2.
-use super::{luaL_Reg, lua_CFunction, lua_Integer, lua_Number, lua_State, Cont};
+use super::{lua_CFunction, lua_Number, lua_State, Cont};
 use std::os::raw::{c_char, c_int, c_void};
 
 pub const LUA_VERSION_NUM: c_int = 502;
@@ -9,12 +9,9 @@ pub const LUA_REGISTRYINDEX: c_int = -1_000_000 - 1000;
 extern "C-unwind" {
     pub fn lua_insert(L: *mut lua_State, idx: c_int);
     pub fn lua_remove(L: *mut lua_State, idx: c_int);
-    pub fn lua_replace(L: *mut lua_State, idx: c_int);
     pub fn lua_tonumberx(L: *mut lua_State, idx: c_int, isnum: *mut c_int) -> lua_Number;
-    pub fn lua_tointegerx(L: *mut lua_State, idx: c_int, isnum: *mut c_int) -> lua_Integer;
     pub fn lua_rawlen(L: *mut lua_State, idx: c_int) -> usize;
     pub fn lua_pushlstring(L: *mut lua_State, s: *const c_char, len: usize) -> *const c_char;
-    pub fn lua_pushstring(L: *mut lua_State, s: *const c_char) -> *const c_char;
     pub fn lua_gettable(L: *mut lua_State, idx: c_int);
     pub fn lua_getfield(L: *mut lua_State, idx: c_int, k: *const c_char);
     pub fn lua_rawget(L: *mut lua_State, idx: c_int);
@@ -37,7 +34,6 @@ extern "C-unwind" {
         ctx: c_int,
         k: Option<lua_CFunction>,
     ) -> c_int;
-    pub fn luaL_setfuncs(L: *mut lua_State, l: *const luaL_Reg, nup: c_int);
     pub fn lua_getuservalue(L: *mut lua_State, idx: c_int);
     pub fn lua_setuservalue(L: *mut lua_State, idx: c_int);
 }
@@ -45,10 +41,6 @@ extern "C-unwind" {
 #[inline]
 pub const fn lua_upvalueindex(i: c_int) -> c_int {
     LUA_REGISTRYINDEX - i
-}
-#[inline]
-pub unsafe fn lua_tointeger(L: *mut lua_State, idx: c_int) -> lua_Integer {
-    lua_tointegerx(L, idx, core::ptr::null_mut())
 }
 #[inline]
 pub unsafe fn lua_call(L: *mut lua_State, nargs: c_int, nresults: c_int) {

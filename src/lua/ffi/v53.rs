@@ -1,5 +1,5 @@
 //! Lua 5.3 and 5.4 (the only difference used here is userdata creation).
-use super::{luaL_Reg, lua_Integer, lua_Number, lua_State, Cont};
+use super::{lua_Integer, lua_Number, lua_State, Cont};
 use std::os::raw::{c_char, c_int, c_void};
 
 #[cfg(feature = "lua53")]
@@ -10,17 +10,21 @@ pub const LUA_VERSION_NUM: c_int = 504;
 pub const LUA_REGISTRYINDEX: c_int = -1_000_000 - 1000;
 
 pub type lua_KContext = isize;
+/// `LUA_UNSIGNED`, the unsigned `lua_Integer` (`unsigned long long`).
+#[cfg(feature = "lua54")]
+pub type lua_Unsigned = u64;
 pub type lua_KFunction =
     unsafe extern "C-unwind" fn(L: *mut lua_State, status: c_int, ctx: lua_KContext) -> c_int;
 
 extern "C-unwind" {
     pub fn lua_rotate(L: *mut lua_State, idx: c_int, n: c_int);
-    pub fn lua_copy(L: *mut lua_State, from: c_int, to: c_int);
     pub fn lua_tonumberx(L: *mut lua_State, idx: c_int, isnum: *mut c_int) -> lua_Number;
-    pub fn lua_tointegerx(L: *mut lua_State, idx: c_int, isnum: *mut c_int) -> lua_Integer;
+    #[cfg(feature = "lua53")]
     pub fn lua_rawlen(L: *mut lua_State, idx: c_int) -> usize;
+    #[cfg(feature = "lua54")]
+    #[link_name = "lua_rawlen"]
+    fn lua_rawlen_(L: *mut lua_State, idx: c_int) -> lua_Unsigned;
     pub fn lua_pushlstring(L: *mut lua_State, s: *const c_char, len: usize) -> *const c_char;
-    pub fn lua_pushstring(L: *mut lua_State, s: *const c_char) -> *const c_char;
     pub fn lua_gettable(L: *mut lua_State, idx: c_int) -> c_int;
     pub fn lua_getfield(L: *mut lua_State, idx: c_int, k: *const c_char) -> c_int;
     pub fn lua_rawget(L: *mut lua_State, idx: c_int) -> c_int;
@@ -45,7 +49,6 @@ extern "C-unwind" {
         ctx: lua_KContext,
         k: Option<lua_KFunction>,
     ) -> c_int;
-    pub fn luaL_setfuncs(L: *mut lua_State, l: *const luaL_Reg, nup: c_int);
     #[cfg(feature = "lua53")]
     pub fn lua_getuservalue(L: *mut lua_State, idx: c_int) -> c_int;
     #[cfg(feature = "lua53")]
@@ -71,14 +74,11 @@ pub unsafe fn lua_remove(L: *mut lua_State, idx: c_int) {
     lua_rotate(L, idx, -1);
     super::lua_pop(L, 1)
 }
+/// 5.4 returns the length as `lua_Unsigned`; a length fits in `usize`.
+#[cfg(feature = "lua54")]
 #[inline]
-pub unsafe fn lua_replace(L: *mut lua_State, idx: c_int) {
-    lua_copy(L, -1, idx);
-    super::lua_pop(L, 1)
-}
-#[inline]
-pub unsafe fn lua_tointeger(L: *mut lua_State, idx: c_int) -> lua_Integer {
-    lua_tointegerx(L, idx, core::ptr::null_mut())
+pub unsafe fn lua_rawlen(L: *mut lua_State, idx: c_int) -> usize {
+    lua_rawlen_(L, idx) as usize
 }
 #[inline]
 pub unsafe fn lua_call(L: *mut lua_State, nargs: c_int, nresults: c_int) {
