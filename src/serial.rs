@@ -7,8 +7,8 @@ use crate::net::buffer::StreamBuf;
 use crate::net::sock::{Fd, INVALID};
 use crate::net::timeout::Timeout;
 use crate::net::unix::{self as nunix, DevIo};
-use crate::socket::class::{self, Family, Method};
-use crate::socket::stream::{self, Stream};
+use crate::socket::class::{self, Method};
+use crate::socket::stream;
 use std::ffi::CStr;
 use std::os::raw::c_int;
 
@@ -24,29 +24,7 @@ pub struct Serial {
     buf: StreamBuf,
 }
 
-impl Family for Serial {
-    const ANY: &'static CStr = ANY;
-    fn fd(&mut self) -> &mut Fd {
-        &mut self.fd
-    }
-    fn tm(&mut self) -> &mut Timeout {
-        &mut self.tm
-    }
-    fn dirty(&mut self) -> bool {
-        !self.buf.is_empty()
-    }
-}
-
-impl Stream for Serial {
-    const CLIENT: &'static CStr = CLIENT;
-    type Io = DevIo;
-    fn io(fd: Fd) -> DevIo {
-        DevIo(fd)
-    }
-    fn parts(&mut self) -> (&mut StreamBuf, &mut Timeout) {
-        (&mut self.buf, &mut self.tm)
-    }
-}
+crate::socket::stream::stream_family!(Serial, ANY, CLIENT, DevIo);
 
 /// serial.c's method list, in its order.
 const METHODS: &[Method] = &[

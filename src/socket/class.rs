@@ -115,6 +115,37 @@ pub trait Family: Copy + 'static {
     }
 }
 
+/// Implements [`Family`] for a record with `fd` and `tm` fields (and,
+/// with `buffered`, a `buf: StreamBuf` telling `dirty`).
+macro_rules! family {
+    ($t:ty, $any:expr) => {
+        impl $crate::socket::class::Family for $t {
+            const ANY: &'static ::std::ffi::CStr = $any;
+            fn fd(&mut self) -> &mut $crate::net::sock::Fd {
+                &mut self.fd
+            }
+            fn tm(&mut self) -> &mut $crate::net::timeout::Timeout {
+                &mut self.tm
+            }
+        }
+    };
+    ($t:ty, $any:expr, buffered) => {
+        impl $crate::socket::class::Family for $t {
+            const ANY: &'static ::std::ffi::CStr = $any;
+            fn fd(&mut self) -> &mut $crate::net::sock::Fd {
+                &mut self.fd
+            }
+            fn tm(&mut self) -> &mut $crate::net::timeout::Timeout {
+                &mut self.tm
+            }
+            fn dirty(&mut self) -> bool {
+                !self.buf.is_empty()
+            }
+        }
+    };
+}
+pub(crate) use family;
+
 /// The class of the value at 1 within the running method's family (the
 /// family table is the method's upvalue): its name, or NULL.
 fn class_of(l: State<'_>) -> *const std::os::raw::c_char {

@@ -38,6 +38,30 @@ pub trait Stream: Family {
     fn parts(&mut self) -> (&mut StreamBuf, &mut Timeout);
 }
 
+/// Implements [`Family`] and [`Stream`] for a stream record (fields `fd`,
+/// `tm`, `buf`) with its group, client class and transport.
+macro_rules! stream_family {
+    ($t:ty, $any:expr, $client:expr, $io:ident) => {
+        $crate::socket::class::family!($t, $any, buffered);
+        impl $crate::socket::stream::Stream for $t {
+            const CLIENT: &'static ::std::ffi::CStr = $client;
+            type Io = $io;
+            fn io(fd: $crate::net::sock::Fd) -> $io {
+                $io(fd)
+            }
+            fn parts(
+                &mut self,
+            ) -> (
+                &mut $crate::net::buffer::StreamBuf,
+                &mut $crate::net::timeout::Timeout,
+            ) {
+                (&mut self.buf, &mut self.tm)
+            }
+        }
+    };
+}
+pub(crate) use stream_family;
+
 crate::lua_fn! {
     pub fn receive<F: Stream>(l) {
         let o = check::<F>(l, F::CLIENT);

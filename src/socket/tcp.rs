@@ -2,10 +2,10 @@
 //! classes `tcp{master}`, `tcp{client}`, `tcp{server}` (group `tcp{any}`),
 //! which share one userdata layout and one full method list; each method
 //! checks the class it accepts at call time.
-use super::class::{self, Family, Method};
+use super::class::{self, Method};
 use super::inet::{self, Inet};
 use super::options::{self, Options};
-use super::stream::{self, Stream};
+use super::stream;
 use crate::lua::{One, Pushed, State};
 use crate::net::buffer::{FdIo, StreamBuf};
 use crate::net::cast::c_int;
@@ -43,29 +43,7 @@ impl Tcp {
     }
 }
 
-impl Family for Tcp {
-    const ANY: &'static CStr = ANY;
-    fn fd(&mut self) -> &mut Fd {
-        &mut self.fd
-    }
-    fn tm(&mut self) -> &mut Timeout {
-        &mut self.tm
-    }
-    fn dirty(&mut self) -> bool {
-        !self.buf.is_empty()
-    }
-}
-
-impl Stream for Tcp {
-    const CLIENT: &'static CStr = CLIENT;
-    type Io = FdIo;
-    fn io(fd: Fd) -> FdIo {
-        FdIo(fd)
-    }
-    fn parts(&mut self) -> (&mut StreamBuf, &mut Timeout) {
-        (&mut self.buf, &mut self.tm)
-    }
-}
+crate::socket::stream::stream_family!(Tcp, ANY, CLIENT, FdIo);
 
 impl Inet for Tcp {
     const PEER: Option<&'static CStr> = None;

@@ -2,7 +2,7 @@
 //! `udp{unconnected}` and `udp{connected}` (groups `udp{any}` and
 //! `select{able}`), which share one userdata layout and one method list;
 //! each method checks the class it accepts at call time.
-use super::class::{self, Family, Method};
+use super::class::{self, Method};
 use super::dgram::{self, Datagram};
 use super::inet::{self, Inet};
 use super::options::{self, Options};
@@ -29,15 +29,7 @@ pub struct Udp {
     pub tm: Timeout,
 }
 
-impl Family for Udp {
-    const ANY: &'static CStr = ANY;
-    fn fd(&mut self) -> &mut Fd {
-        &mut self.fd
-    }
-    fn tm(&mut self) -> &mut Timeout {
-        &mut self.tm
-    }
-}
+crate::socket::class::family!(Udp, ANY);
 
 impl Inet for Udp {
     const PEER: Option<&'static CStr> = Some(CONNECTED);

@@ -8,7 +8,7 @@ use crate::net::options::{self as nopt, Opt};
 use crate::net::sock::{self, Fd, SockAddr, INVALID};
 use crate::net::timeout::Timeout;
 use crate::net::unix as nunix;
-use crate::socket::class::{self, Family, Method};
+use crate::socket::class::{self, Method};
 use crate::socket::dgram::{self, Datagram};
 use crate::socket::options::{self, Options};
 use std::ffi::CStr;
@@ -25,15 +25,7 @@ pub struct UnixDgram {
     tm: Timeout,
 }
 
-impl Family for UnixDgram {
-    const ANY: &'static CStr = ANY;
-    fn fd(&mut self) -> &mut Fd {
-        &mut self.fd
-    }
-    fn tm(&mut self) -> &mut Timeout {
-        &mut self.tm
-    }
-}
+crate::socket::class::family!(UnixDgram, ANY);
 
 impl Options for UnixDgram {
     const OPTIONS: &'static [Opt] = nopt::UNIX_DGRAM;

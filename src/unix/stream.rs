@@ -10,9 +10,9 @@ use crate::net::options::{self as nopt, Opt};
 use crate::net::sock::{self, Fd};
 use crate::net::timeout::Timeout;
 use crate::net::unix::{self as nunix, StreamIo};
-use crate::socket::class::{self, Family, Method};
+use crate::socket::class::{self, Method};
 use crate::socket::options::{self, Options};
-use crate::socket::stream::{self, Stream};
+use crate::socket::stream;
 use std::ffi::CStr;
 
 const MASTER: &CStr = c"unixstream{master}";
@@ -39,29 +39,7 @@ impl UnixStream {
     }
 }
 
-impl Family for UnixStream {
-    const ANY: &'static CStr = ANY;
-    fn fd(&mut self) -> &mut Fd {
-        &mut self.fd
-    }
-    fn tm(&mut self) -> &mut Timeout {
-        &mut self.tm
-    }
-    fn dirty(&mut self) -> bool {
-        !self.buf.is_empty()
-    }
-}
-
-impl Stream for UnixStream {
-    const CLIENT: &'static CStr = CLIENT;
-    type Io = StreamIo;
-    fn io(fd: Fd) -> StreamIo {
-        StreamIo(fd)
-    }
-    fn parts(&mut self) -> (&mut StreamBuf, &mut Timeout) {
-        (&mut self.buf, &mut self.tm)
-    }
-}
+crate::socket::stream::stream_family!(UnixStream, ANY, CLIENT, StreamIo);
 
 impl Options for UnixStream {
     const OPTIONS: &'static [Opt] = nopt::UNIX_STREAM;
